@@ -1,0 +1,175 @@
+//! The application state, the routes, and every middleware layer, in one place.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use sqlx::PgPool;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::error::{AppError, internal_error_page};
+use crate::web;
+
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+pub struct App {
+    pub pool: PgPool,
+    pub config: Config,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config) -> AppState {
+        AppState(Arc::new(App { pool, config }))
+    }
+}
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let static_files = Router::new()
+        .fallback_service(ServeDir::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/static"
+        )))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+
+    let pages = Router::new()
+        .route("/", get(web::start::page))
+        .route("/login", get(web::login::form).post(web::login::submit))
+        .route(
+            "/logout",
+            get(web::login::logout_page).post(web::login::logout),
+        )
+        .route("/skoler", get(web::schools::list))
+        .route("/skoler/{id}", get(web::schools::show))
+        .route("/medarbejdere", get(web::staff::list))
+        .route("/medarbejdere/{id}", get(web::staff::show))
+        .route("/partnere", get(web::partners::list))
+        .route("/partnere/{id}", get(web::partners::show))
+        .route("/brugere", get(web::accounts::list))
+        .route(
+            "/brugere/ny",
+            get(web::accounts::new_form).post(web::accounts::create),
+        )
+        .route("/brugere/{id}", get(web::accounts::show))
+        .route("/brugere/{id}/invitation", post(web::accounts::reinvite))
+        .route(
+            "/invitation/{token}",
+            get(web::accounts::accept_form).post(web::accounts::accept),
+        )
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            AppError::BadRequest(
+                "Siden kan ikke bruges på den måde. Gå tilbage og prøv igen.".into(),
+            )
+        })
+        // Private pages must not be kept by the browser: after logout, Back shows nothing.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(middleware::from_fn(same_origin_posts));
+
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(web::health::healthz))
+        .route("/readyz", get(web::health::readyz))
+        .nest("/static", static_files)
+        .merge(pages)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(middleware::from_fn(danish_limit_page))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(|_| internal_error_page()))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Refuses form posts from other sites (belt and braces beside SameSite=Lax and the CSRF token).
+async fn same_origin_posts(req: Request, next: Next) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let headers = req.headers();
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin_mismatch = match (
+            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+            host,
+        ) {
+            (Some("null"), _) => true,
+            (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
+            _ => false,
+        };
+        if cross_site || origin_mismatch {
+            return AppError::BadRequest(
+                "Formularen kom ikke fra Udsyn og blev ikke modtaget.".into(),
+            )
+            .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// The body-limit layer answers 413 with plain text; give people the Danish page instead.
+async fn danish_limit_page(req: Request, next: Next) -> Response {
+    let r = next.run(req).await;
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && !r
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+    {
+        return AppError::PayloadTooLarge.into_response();
+    }
+    r
+}
+
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    r
+}

@@ -1,0 +1,88 @@
+//! Settings, read from the environment (and `.env` when present). `.env.example` lists every one.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `BIND`: where `udsyn serve` listens.
+    pub bind: SocketAddr,
+    /// `DATABASE_URL`: when unset, Udsyn finds a local PostgreSQL server (see `db::connect`).
+    pub database_url: Option<String>,
+    /// `UDSYN_DATA_DIR`: where a private PostgreSQL cluster is kept when no server is found.
+    pub data_dir: std::path::PathBuf,
+    /// `PUBLIC_URL`: the address people use, for invitation links; `https://…` makes cookies Secure.
+    pub public_url: Option<String>,
+    /// `SESSION_IDLE_MINUTES`: a session unused this long is ended.
+    pub session_idle: Duration,
+    /// `INVITATION_DAYS`: how long an invitation link can be used.
+    pub invitation_days: i64,
+    /// `MAX_BODY_BYTES`: the largest request body accepted.
+    pub max_body_bytes: usize,
+    /// `COOKIE_SECURE`: `auto` (Secure when PUBLIC_URL is https or the proxy says https), `true`, `false`.
+    pub cookie_secure: CookieSecure,
+    /// `DATABASE_MAX_CONNECTIONS`.
+    pub max_connections: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieSecure {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:3000".parse().expect("valid default address"),
+            database_url: None,
+            data_dir: "data".into(),
+            public_url: None,
+            session_idle: Duration::from_secs(60 * 60),
+            invitation_days: 14,
+            max_body_bytes: 2 * 1024 * 1024,
+            cookie_secure: CookieSecure::Auto,
+            max_connections: 10,
+        }
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let d = Config::default();
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let parse_num = |name: &str, default: u64| -> anyhow::Result<u64> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{name} skal være et helt tal, ikke «{v}»")),
+            }
+        };
+        Ok(Config {
+            bind: match var("BIND") {
+                None => d.bind,
+                Some(v) => v.parse().map_err(|_| {
+                    anyhow::anyhow!("BIND skal være en adresse som 127.0.0.1:3000, ikke «{v}»")
+                })?,
+            },
+            database_url: var("DATABASE_URL"),
+            data_dir: var("UDSYN_DATA_DIR").map(Into::into).unwrap_or(d.data_dir),
+            public_url: var("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            session_idle: Duration::from_secs(60 * parse_num("SESSION_IDLE_MINUTES", 60)?.max(1)),
+            invitation_days: parse_num("INVITATION_DAYS", 14)?.clamp(1, 365) as i64,
+            max_body_bytes: parse_num("MAX_BODY_BYTES", d.max_body_bytes as u64)? as usize,
+            cookie_secure: match var("COOKIE_SECURE").as_deref() {
+                None | Some("auto") => CookieSecure::Auto,
+                Some("true") | Some("1") => CookieSecure::Always,
+                Some("false") | Some("0") => CookieSecure::Never,
+                Some(v) => {
+                    anyhow::bail!("COOKIE_SECURE skal være auto, true eller false, ikke «{v}»")
+                }
+            },
+            max_connections: parse_num("DATABASE_MAX_CONNECTIONS", 10)?.clamp(2, 200) as u32,
+        })
+    }
+}

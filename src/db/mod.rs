@@ -1,0 +1,22 @@
+//! Data access: one file per aggregate, async functions over a pool or transaction; SQL lives here.
+//!
+//! Queries are checked at run time (`sqlx::query_as`) rather than with the compile-time macros, so
+//! that Udsyn builds on a machine with no database and no `.sqlx/` cache to keep in step; every
+//! query is exercised by the integration tests against a real PostgreSQL.
+
+pub mod accounts;
+pub mod audit;
+pub mod connect;
+pub mod mobilities;
+pub mod organisations;
+pub mod partners;
+pub mod sessions;
+pub mod staff;
+
+pub use connect::{Server, find_server, migrate, open_pool};
+
+/// The unique-constraint name of a database error, so forms can say what was taken.
+pub fn unique_violation(e: &sqlx::Error) -> Option<String> {
+    let db = e.as_database_error()?;
+    (db.code().as_deref() == Some("23505")).then(|| db.constraint().unwrap_or_default().to_string())
+}

@@ -1,0 +1,81 @@
+//! Sessions in PostgreSQL, so every instance of Udsyn knows every login. Only a SHA-256 of the
+//! cookie value is stored: a leaked table does not log anyone in.
+
+use sqlx::{FromRow, PgExecutor};
+use uuid::Uuid;
+
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    id_hash: &[u8],
+    account_id: Uuid,
+    csrf: &str,
+    user_agent: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, account_id, csrf_token, user_agent) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id_hash)
+    .bind(account_id)
+    .bind(csrf)
+    .bind(user_agent.chars().take(300).collect::<String>())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(db: impl PgExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Who is behind a live session; `None` when it is unknown, idle too long, or its account or
+/// person can no longer log in.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionUser {
+    pub account_id: Uuid,
+    pub email: String,
+    pub role: String,
+    pub staff_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub csrf_token: String,
+    pub idle_seconds: f64,
+}
+
+pub async fn load(db: impl PgExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<SessionUser>> {
+    sqlx::query_as(
+        "SELECT a.id AS account_id, a.email, a.role, a.staff_id, s.organisation_id, s.name,
+                o.name AS organisation_name, se.csrf_token,
+                extract(epoch FROM now() - se.last_seen_at)::float8 AS idle_seconds
+         FROM sessions se
+         JOIN accounts a ON a.id = se.account_id
+         LEFT JOIN staff s ON s.id = a.staff_id
+         LEFT JOIN organisations o ON o.id = s.organisation_id
+         WHERE se.id_hash = $1 AND a.active AND coalesce(s.active, true)",
+    )
+    .bind(id_hash)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn touch(db: impl PgExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Removes sessions idle longer than `idle_seconds`.
+pub async fn purge_idle(db: impl PgExecutor<'_>, idle_seconds: f64) -> sqlx::Result<u64> {
+    let r =
+        sqlx::query("DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => $1)")
+            .bind(idle_seconds)
+            .execute(db)
+            .await?;
+    Ok(r.rows_affected())
+}

@@ -1,0 +1,756 @@
+//! The demo consortium: Herning Kommune – Børn og Læring as coordinator, member schools of the
+//! kinds in the Erasmus Plan, partners in eight countries, staff, the three goals, annual projects
+//! and mobilities in several statuses. Every school and partner name is invented and marked (demo).
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::auth::password;
+
+pub const PASSWORD: &str = "udsyn-demo";
+
+pub const LOGINS: [(&str, &str); 3] = [
+    (
+        "koordinator@demo.udsyn.dk",
+        "koordinator – forvaltningen, hele konsortiet",
+    ),
+    (
+        "skoleleder@demo.udsyn.dk",
+        "skoleleder – Engbakkeskolen (demo)",
+    ),
+    (
+        "medarbejder@demo.udsyn.dk",
+        "medarbejder – lærer på Engbakkeskolen (demo)",
+    ),
+];
+
+pub enum Loaded {
+    Fresh,
+    AlreadyHadData,
+}
+
+struct School {
+    key: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    oid: &'static str,
+    address: &'static str,
+    postcode: &'static str,
+    exclusion: Option<f64>,
+    domain: &'static str,
+}
+
+const SCHOOLS: &[School] = &[
+    School {
+        key: "bl",
+        name: "Herning Kommune – Børn og Læring",
+        kind: "forvaltning",
+        oid: "E10000100",
+        address: "Torvet 5",
+        postcode: "7400",
+        exclusion: None,
+        domain: "boernoglaering",
+    },
+    School {
+        key: "eng",
+        name: "Engbakkeskolen (demo)",
+        kind: "almen_specialklasser",
+        oid: "E10000101",
+        address: "Engbakken 12",
+        postcode: "7400",
+        exclusion: Some(5.8),
+        domain: "engbakke",
+    },
+    School {
+        key: "hede",
+        name: "Hedelundskolen (demo)",
+        kind: "almen_specialklasser",
+        oid: "E10000102",
+        address: "Hedelundvej 3",
+        postcode: "7400",
+        exclusion: Some(6.4),
+        domain: "hedelund",
+    },
+    School {
+        key: "soe",
+        name: "Søbredden Skole (demo)",
+        kind: "almen_specialklasser",
+        oid: "E10000103",
+        address: "Søvej 40",
+        postcode: "7430",
+        exclusion: Some(7.1),
+        domain: "soebredden",
+    },
+    School {
+        key: "ung",
+        name: "UngHerning (demo)",
+        kind: "ungdomsskole",
+        oid: "E10000104",
+        address: "Fredhøjvej 2",
+        postcode: "7400",
+        exclusion: None,
+        domain: "ungherning",
+    },
+    School {
+        key: "kilde",
+        name: "Kildebakken Specialskole (demo)",
+        kind: "specialskole",
+        oid: "E10000105",
+        address: "Kildebakken 8",
+        postcode: "7400",
+        exclusion: None,
+        domain: "kildebakken",
+    },
+    School {
+        key: "aas",
+        name: "Åskolen (demo)",
+        kind: "almen",
+        oid: "E10000106",
+        address: "Åvænget 1",
+        postcode: "7441",
+        exclusion: Some(8.9),
+        domain: "aaskolen",
+    },
+];
+
+/// (school key, name, job role, e-mail override)
+const STAFF: &[(&str, &str, &str, Option<&str>)] = &[
+    (
+        "bl",
+        "Mette Kjær Andersen",
+        "noeglemedarbejder",
+        Some("koordinator@demo.udsyn.dk"),
+    ),
+    ("bl", "Jonas Højgaard", "noeglemedarbejder", None),
+    ("bl", "Birgitte Lund Thomsen", "andet", None),
+    (
+        "eng",
+        "Lars Østergaard",
+        "skoleleder",
+        Some("skoleleder@demo.udsyn.dk"),
+    ),
+    (
+        "eng",
+        "Sofie Bækgaard",
+        "laerer",
+        Some("medarbejder@demo.udsyn.dk"),
+    ),
+    ("eng", "Anders Vinther", "laerer", None),
+    ("eng", "Camilla Ravn", "paedagog", None),
+    ("eng", "Ahmad Haddad", "laerer", None),
+    ("eng", "Ida Brønnum", "paedagog", None),
+    ("hede", "Karen Aagaard", "skoleleder", None),
+    ("hede", "Peter Ørum", "laerer", None),
+    ("hede", "Line Mikkelsen", "paedagog", None),
+    ("hede", "Thomas Dalsgaard", "laerer", None),
+    ("soe", "Henrik Bach", "skoleleder", None),
+    ("soe", "Nadia Jensen", "laerer", None),
+    ("soe", "Mads Kirkegaard", "paedagog", None),
+    ("ung", "Rikke Søndergaard", "skoleleder", None),
+    ("ung", "Emil Ågård", "laerer", None),
+    ("ung", "Zainab Ali", "paedagog", None),
+    ("kilde", "Hanne Vestergaard", "skoleleder", None),
+    ("kilde", "Morten Æbelø", "laerer", None),
+    ("kilde", "Julie Winther", "paedagog", None),
+    ("kilde", "Kasper Holm", "paedagog", None),
+    ("aas", "Signe Kragh", "skoleleder", None),
+    ("aas", "Oliver Dahl", "laerer", None),
+];
+
+struct PartnerSeed {
+    key: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    oid: &'static str,
+    country: &'static str,
+    city: &'static str,
+    lat: f64,
+    lon: f64,
+    languages: &'static str,
+    since: i16,
+    notes: &'static str,
+}
+
+const PARTNERS: &[PartnerSeed] = &[
+    PartnerSeed {
+        key: "be",
+        name: "Onderwijsnetwerk Oost-Vlaanderen (demo)",
+        kind: "regional_myndighed",
+        oid: "E10000201",
+        country: "BE",
+        city: "Gent",
+        lat: 51.0543,
+        lon: 3.7174,
+        languages: "engelsk, nederlandsk",
+        since: 2022,
+        notes: "Regional skolemyndighed med inkluderende skoler; tager imod jobshadowing i mindre grupper.",
+    },
+    PartnerSeed {
+        key: "nl",
+        name: "Het Kompas, school voor speciaal onderwijs (demo)",
+        kind: "akkrediteret_skole",
+        oid: "E10000202",
+        country: "NL",
+        city: "Utrecht",
+        lat: 52.0907,
+        lon: 5.1214,
+        languages: "engelsk, nederlandsk",
+        since: 2019,
+        notes: "Akkrediteret skole; stærk på overgange fra specialtilbud til almenklasse.",
+    },
+    PartnerSeed {
+        key: "fr",
+        name: "Consortium Académique Inclusion Rhône (demo)",
+        kind: "konsortium",
+        oid: "E10000203",
+        country: "FR",
+        city: "Lyon",
+        lat: 45.7640,
+        lon: 4.8357,
+        languages: "fransk, engelsk",
+        since: 2023,
+        notes: "Konsortium af skoler med ULIS-klasser (inkluderende enheder i almenskolen).",
+    },
+    PartnerSeed {
+        key: "at",
+        name: "Sonderpädagogisches Zentrum Graz-Süd (demo)",
+        kind: "akkrediteret_skole",
+        oid: "E10000204",
+        country: "AT",
+        city: "Graz",
+        lat: 47.0707,
+        lon: 15.4395,
+        languages: "tysk, engelsk",
+        since: 2021,
+        notes: "Akkrediteret skole og ressourcecenter for inklusion i regionen.",
+    },
+    PartnerSeed {
+        key: "es",
+        name: "CEIP Los Naranjos (demo)",
+        kind: "skole",
+        oid: "E10000205",
+        country: "ES",
+        city: "Valencia",
+        lat: 39.4699,
+        lon: -0.3763,
+        languages: "spansk, engelsk",
+        since: 2024,
+        notes: "Folkeskole med inkluderende klasser og co-teaching.",
+    },
+    PartnerSeed {
+        key: "pt",
+        name: "Centro de Formação Inclusiva do Porto (demo)",
+        kind: "kursusudbyder",
+        oid: "E10000206",
+        country: "PT",
+        city: "Porto",
+        lat: 41.1579,
+        lon: -8.6291,
+        languages: "portugisisk, engelsk",
+        since: 2024,
+        notes: "Kursusudbyder; ugekurser om universelt design for læring.",
+    },
+    PartnerSeed {
+        key: "cy",
+        name: "Ministry of Education, Sport and Youth – Special Education Unit (demo)",
+        kind: "ministerium",
+        oid: "E10000207",
+        country: "CY",
+        city: "Nicosia",
+        lat: 35.1856,
+        lon: 33.3823,
+        languages: "græsk, engelsk",
+        since: 2022,
+        notes: "Ministeriets enhed for specialundervisning; formidler besøg på skoler.",
+    },
+    PartnerSeed {
+        key: "it",
+        name: "Rete Scuole Inclusive Emilia (demo)",
+        kind: "konsortium",
+        oid: "E10000208",
+        country: "IT",
+        city: "Bologna",
+        lat: 44.4949,
+        lon: 11.3426,
+        languages: "italiensk, engelsk",
+        since: 2021,
+        notes: "Netværk af skoler uden specialklasser: alle elever i almenklassen med støtte.",
+    },
+];
+
+/// (reference, call year, start, end, awarded euro)
+const PROJECTS: &[(&str, i16, (i32, u32, u32), (i32, u32, u32), i64)] = &[
+    (
+        "2024-1-DK01-KA121-SCH-000200001",
+        2024,
+        (2024, 6, 1),
+        (2025, 8, 31),
+        48_500,
+    ),
+    (
+        "2025-1-DK01-KA121-SCH-000300002",
+        2025,
+        (2025, 6, 1),
+        (2026, 8, 31),
+        61_200,
+    ),
+    (
+        "2026-1-DK01-KA121-SCH-000400003",
+        2026,
+        (2026, 6, 1),
+        (2027, 8, 31),
+        72_800,
+    ),
+];
+
+struct MobilitySeed {
+    project: usize,
+    school: &'static str,
+    activity: &'static str,
+    partner: &'static str,
+    start: (i32, u32, u32),
+    end: (i32, u32, u32),
+    travel_days: i16,
+    transport: &'static str,
+    status: &'static str,
+    reason: &'static str,
+    purpose: &'static str,
+    course_title: &'static str,
+    goals: &'static [i16],
+    /// (staff name, role)
+    people: &'static [(&'static str, &'static str)],
+}
+
+const MOBILITIES: &[MobilitySeed] = &[
+    MobilitySeed {
+        project: 0,
+        school: "bl",
+        activity: "SM-JOB-SHDW",
+        partner: "at",
+        start: (2024, 10, 7),
+        end: (2024, 10, 11),
+        travel_days: 2,
+        transport: "fly",
+        status: "gennemfoert",
+        reason: "",
+        purpose: "Skoleledere og forvaltning ser, hvordan et ressourcecenter understøtter inklusion på tværs af skoler.",
+        course_title: "",
+        goals: &[1],
+        people: &[
+            ("Mette Kjær Andersen", "deltager"),
+            ("Lars Østergaard", "deltager"),
+            ("Karen Aagaard", "deltager"),
+        ],
+    },
+    MobilitySeed {
+        project: 0,
+        school: "bl",
+        activity: "PREP-VISIT",
+        partner: "cy",
+        start: (2025, 2, 3),
+        end: (2025, 2, 5),
+        travel_days: 1,
+        transport: "fly",
+        status: "gennemfoert",
+        reason: "",
+        purpose: "Forberedende besøg: aftale jobshadowing for lærere og pædagoger i år 2.",
+        course_title: "",
+        goals: &[1],
+        people: &[
+            ("Jonas Højgaard", "deltager"),
+            ("Hanne Vestergaard", "deltager"),
+        ],
+    },
+    MobilitySeed {
+        project: 0,
+        school: "kilde",
+        activity: "SM-COUR-TRAIN",
+        partner: "pt",
+        start: (2025, 3, 10),
+        end: (2025, 3, 14),
+        travel_days: 2,
+        transport: "fly",
+        status: "gennemfoert",
+        reason: "",
+        purpose: "Kursus i universelt design for læring til elever med komplekse behov.",
+        course_title: "Universal Design for Learning in Practice",
+        goals: &[2],
+        people: &[("Morten Æbelø", "deltager"), ("Julie Winther", "deltager")],
+    },
+    MobilitySeed {
+        project: 1,
+        school: "eng",
+        activity: "SM-JOB-SHDW",
+        partner: "nl",
+        start: (2025, 9, 22),
+        end: (2025, 9, 26),
+        travel_days: 2,
+        transport: "tog",
+        status: "gennemfoert",
+        reason: "",
+        purpose: "Jobshadowing i klasser, hvor elever fra specialtilbud vender tilbage til almenklassen.",
+        course_title: "",
+        goals: &[2, 3],
+        people: &[("Sofie Bækgaard", "deltager"), ("Camilla Ravn", "deltager")],
+    },
+    MobilitySeed {
+        project: 1,
+        school: "soe",
+        activity: "SM-JOB-SHDW",
+        partner: "it",
+        start: (2026, 3, 9),
+        end: (2026, 3, 13),
+        travel_days: 2,
+        transport: "fly",
+        status: "gennemfoert",
+        reason: "",
+        purpose: "Se skoler uden specialklasser, hvor støtten følger eleven ind i almenklassen.",
+        course_title: "",
+        goals: &[2],
+        people: &[
+            ("Nadia Jensen", "deltager"),
+            ("Mads Kirkegaard", "deltager"),
+        ],
+    },
+    MobilitySeed {
+        project: 1,
+        school: "ung",
+        activity: "SM-TTA",
+        partner: "fr",
+        start: (2026, 4, 13),
+        end: (2026, 4, 24),
+        travel_days: 2,
+        transport: "tog",
+        status: "aflyst",
+        reason: "Værtsskolen måtte aflyse på grund af en skoleomlægning; flyttes til næste år.",
+        purpose: "Undervisningsophold om overgang til ungdomsuddannelse for elever i specialtilbud.",
+        course_title: "",
+        goals: &[3],
+        people: &[("Emil Ågård", "deltager")],
+    },
+    MobilitySeed {
+        project: 2,
+        school: "eng",
+        activity: "SM-JOB-SHDW",
+        partner: "be",
+        start: (2027, 2, 8),
+        end: (2027, 2, 12),
+        travel_days: 2,
+        transport: "tog",
+        status: "godkendt",
+        reason: "",
+        purpose: "Jobshadowing i co-teaching mellem lærer og pædagog i inkluderende klasser.",
+        course_title: "",
+        goals: &[2],
+        people: &[
+            ("Sofie Bækgaard", "deltager"),
+            ("Lars Østergaard", "ledsager"),
+        ],
+    },
+    MobilitySeed {
+        project: 2,
+        school: "hede",
+        activity: "SM-COUR-TRAIN",
+        partner: "es",
+        start: (2027, 3, 15),
+        end: (2027, 3, 19),
+        travel_days: 2,
+        transport: "fly",
+        status: "indstillet",
+        reason: "",
+        purpose: "Kursus i tilrettelæggelse af afgangsprøven for elever med særlige behov.",
+        course_title: "Inclusive Assessment and Final Exams",
+        goals: &[2, 3],
+        people: &[("Peter Ørum", "deltager"), ("Line Mikkelsen", "deltager")],
+    },
+    MobilitySeed {
+        project: 2,
+        school: "eng",
+        activity: "SM-JOB-SHDW",
+        partner: "fr",
+        start: (2027, 4, 19),
+        end: (2027, 4, 23),
+        travel_days: 2,
+        transport: "tog",
+        status: "kladde",
+        reason: "",
+        purpose: "Jobshadowing i ULIS-klasser: hvordan eleverne deltager i almenundervisningen.",
+        course_title: "",
+        goals: &[3],
+        people: &[("Ahmad Haddad", "deltager"), ("Ida Brønnum", "deltager")],
+    },
+    MobilitySeed {
+        project: 2,
+        school: "aas",
+        activity: "SM-JOB-SHDW",
+        partner: "pt",
+        start: (2027, 5, 10),
+        end: (2027, 5, 14),
+        travel_days: 2,
+        transport: "fly",
+        status: "afvist",
+        reason: "Porto-partneren er en kursusudbyder, ikke en skole; vælg en værtsskole til jobshadowing.",
+        purpose: "Jobshadowing om forebyggelse af eksklusion.",
+        course_title: "",
+        goals: &[1],
+        people: &[("Oliver Dahl", "deltager")],
+    },
+];
+
+const GOALS: &[(i16, &str, &str, i16)] = &[
+    (
+        1,
+        "Mål 1: Ledelse, der løfter inklusionen",
+        "Skoleledere og forvaltningens nøglemedarbejdere bliver klogere på inklusion gennem samarbejde med europæiske partnere og eksperter i specialpædagogik. År 1 bruges til planlægning, mobiliteter og en kortlægning af nuværende praksis (udgangspunktet); virkningen i undervisning og inklusion ventes tidligt i år 2 og følges op i specialledernetværket.",
+        2,
+    ),
+    (
+        2,
+        "Mål 2: Lærere og pædagoger med nye greb",
+        "Lærere og pædagoger får ny viden om en målgruppe med stadig flere samtidige vanskeligheder, og om hvordan afgangsprøven kan tilrettelægges for elever med særlige behov. Mobiliteterne ligger i år 2 og 3, derefter omsættes det i praksis; kontakten til partnerne fortsætter via eTwinning.",
+        3,
+    ),
+    (
+        3,
+        "Mål 3: Faglighed, trivsel og mestring",
+        "Eleverne i specialtilbud når et højere fagligt niveau og oplever samtidig trivsel og mestring. Resultaterne ventes i år 4 og måles på konkrete data om elevernes udbytte og ved at følge undervisningen; jobshadowing giver udvalgte medarbejdere dybt kendskab til god europæisk praksis.",
+        4,
+    ),
+];
+
+fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("demo dates are valid")
+}
+
+fn ascii_local_part(name: &str) -> String {
+    name.to_lowercase()
+        .replace('æ', "ae")
+        .replace('ø', "oe")
+        .replace('å', "aa")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Loads the demo consortium into an empty database, in one transaction.
+pub async fn load(pool: &PgPool) -> anyhow::Result<Loaded> {
+    let mut tx = pool.begin().await?;
+    // Two instances started with --demo at once: the second waits here, then sees the data.
+    sqlx::query("SELECT pg_advisory_xact_lock(7407001)")
+        .execute(&mut *tx)
+        .await?;
+    let has_data: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organisations)")
+        .fetch_one(&mut *tx)
+        .await?;
+    if has_data {
+        return Ok(Loaded::AlreadyHadData);
+    }
+    insert(&mut tx)
+        .await
+        .context("demokonsortiet kunne ikke indlæses")?;
+    tx.commit().await?;
+    Ok(Loaded::Fresh)
+}
+
+async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
+    let mut school_ids = std::collections::HashMap::new();
+    for s in SCHOOLS {
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO organisations (name, kind, oid, is_coordinator, address, postcode, city,
+                 exclusion_pct, contact_email, is_demo)
+             VALUES ($1, $2, $3, $4, $5, $6, 'Herning', $7, $8, true) RETURNING id",
+        )
+        .bind(s.name)
+        .bind(s.kind)
+        .bind(s.oid)
+        .bind(s.kind == "forvaltning")
+        .bind(s.address)
+        .bind(s.postcode)
+        .bind(s.exclusion)
+        .bind(format!("kontakt@{}.demo.udsyn.dk", s.domain))
+        .fetch_one(&mut **tx)
+        .await?;
+        school_ids.insert(s.key, id);
+    }
+
+    let mut staff_ids = std::collections::HashMap::new();
+    for (school, name, role, email) in STAFF {
+        let domain = SCHOOLS
+            .iter()
+            .find(|s| s.key == *school)
+            .expect("known school")
+            .domain;
+        let email = email
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}@{domain}.demo.udsyn.dk", ascii_local_part(name)));
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO staff (organisation_id, name, email, job_role) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(school_ids[school])
+        .bind(name)
+        .bind(&email)
+        .bind(role)
+        .fetch_one(&mut **tx)
+        .await?;
+        staff_ids.insert(*name, id);
+    }
+    // A school leader's contact person is the leader.
+    sqlx::query(
+        "UPDATE organisations o SET contact_name = s.name FROM staff s
+         WHERE s.organisation_id = o.id AND s.job_role = 'skoleleder'",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE organisations SET contact_name = 'Mette Kjær Andersen' WHERE is_coordinator",
+    )
+    .execute(&mut **tx)
+    .await?;
+
+    // One hash per account, each with its own salt.
+    for (email, role, name) in [
+        (LOGINS[0].0, "koordinator", "Mette Kjær Andersen"),
+        (LOGINS[1].0, "skoleleder", "Lars Østergaard"),
+        (LOGINS[2].0, "medarbejder", "Sofie Bækgaard"),
+    ] {
+        let hash = password::hash(PASSWORD.to_string()).await?;
+        sqlx::query(
+            "INSERT INTO accounts (email, role, staff_id, password_hash) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(email)
+        .bind(role)
+        .bind(staff_ids[name])
+        .bind(hash)
+        .execute(&mut **tx)
+        .await?;
+    }
+
+    let mut partner_ids = std::collections::HashMap::new();
+    for p in PARTNERS {
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO partners (name, kind, oid, country_code, city, latitude, longitude, languages,
+                 cooperation_since, notes, contact_email, is_demo)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, true) RETURNING id",
+        )
+        .bind(p.name)
+        .bind(p.kind)
+        .bind(p.oid)
+        .bind(p.country)
+        .bind(p.city)
+        .bind(p.lat)
+        .bind(p.lon)
+        .bind(p.languages)
+        .bind(p.since)
+        .bind(p.notes)
+        .bind(format!("erasmus@{}.demo.udsyn.dk", p.key))
+        .fetch_one(&mut **tx)
+        .await?;
+        partner_ids.insert(p.key, id);
+    }
+
+    let mut project_ids = Vec::new();
+    for (reference, year, start, end, euro) in PROJECTS {
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO projects (reference, call_year, start_date, end_date, awarded_cents)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(reference)
+        .bind(year)
+        .bind(date(*start))
+        .bind(date(*end))
+        .bind(euro * 100)
+        .fetch_one(&mut **tx)
+        .await?;
+        project_ids.push(id);
+    }
+
+    let mut goal_ids = std::collections::HashMap::new();
+    for (number, title, description, year) in GOALS {
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO goals (number, title, description, results_year) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(number)
+        .bind(title)
+        .bind(description)
+        .bind(year)
+        .fetch_one(&mut **tx)
+        .await?;
+        goal_ids.insert(*number, id);
+    }
+
+    for m in MOBILITIES {
+        let green = matches!(m.transport, "tog" | "bus" | "samkoersel" | "cykel");
+        let id: Uuid = sqlx::query_scalar(
+            "INSERT INTO mobilities (project_id, activity_type, receiving_partner_id, organisation_id,
+                 start_date, end_date, travel_days, transport, green_travel, status, status_reason,
+                 purpose, course_title)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(project_ids[m.project])
+        .bind(m.activity)
+        .bind(partner_ids[m.partner])
+        .bind(school_ids[m.school])
+        .bind(date(m.start))
+        .bind(date(m.end))
+        .bind(m.travel_days)
+        .bind(m.transport)
+        .bind(green)
+        .bind(m.status)
+        .bind(m.reason)
+        .bind(m.purpose)
+        .bind(m.course_title)
+        .fetch_one(&mut **tx)
+        .await?;
+        for (name, role) in m.people {
+            sqlx::query("INSERT INTO mobility_participants (mobility_id, staff_id, role) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(staff_ids[name])
+                .bind(role)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for g in m.goals {
+            sqlx::query("INSERT INTO mobility_goals (mobility_id, goal_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(goal_ids[g])
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+
+    sqlx::query(
+        "INSERT INTO audit_log (action, entity, entity_id, reason)
+         VALUES ('demokonsortiet indlæst', 'database', 'demo', 'udsyn serve --demo')",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_data_is_consistent() {
+        for m in MOBILITIES {
+            assert!(date(m.end) >= date(m.start));
+            let (_, _, ps, pe, _) = PROJECTS[m.project];
+            assert!(
+                date(m.start) >= date(ps) && date(m.end) <= date(pe),
+                "{} inside its project",
+                m.purpose
+            );
+            for (name, _) in m.people {
+                assert!(STAFF.iter().any(|s| s.1 == *name), "{name} is demo staff");
+            }
+        }
+        assert_eq!(ascii_local_part("Morten Æbelø"), "morten.aebeloe");
+        let countries: std::collections::HashSet<_> = PARTNERS.iter().map(|p| p.country).collect();
+        for c in ["BE", "NL", "FR", "AT", "ES", "PT", "CY", "IT"] {
+            assert!(countries.contains(c), "a partner in {c}");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure types and rules of the consortium: no I/O.
+
+pub mod format;
+pub mod kinds;
+pub mod validate;
+
+pub use kinds::{JobRole, MobilityStatus, OrgKind, PartnerKind, Role};

@@ -1,0 +1,11 @@
+//! Udsyn: the web application in which a municipal school administration runs its Erasmus+ KA120
+//! school consortium — member schools, their staff, partners abroad, mobilities, goals and reports.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod web;

@@ -1,0 +1,152 @@
+//! `udsyn serve [--demo] [--bind ADDR]`, `udsyn migrate`, `udsyn seed-demo`.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use udsyn::{app, config::Config, db, demo};
+
+const USAGE: &str = "Brug: udsyn <kommando> [valg]
+
+Kommandoer:
+  serve [--demo] [--bind ADRESSE]   Start Udsyn (standard 127.0.0.1:3000; BIND virker også).
+                                    --demo fylder en tom database med demokonsortiet.
+  migrate                           Opdatér databasens skema og stop.
+  seed-demo                         Fyld en tom database med demokonsortiet og stop.
+  help                              Vis denne hjælp.";
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("Fejl: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "udsyn=info,tower_http=warn,sqlx=warn".into()),
+        )
+        .init();
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut config = Config::from_env()?;
+    let command = args.first().map(String::as_str).unwrap_or("help");
+    let mut with_demo = false;
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--demo" => with_demo = true,
+            "--bind" => {
+                let v = rest
+                    .next()
+                    .context("--bind kræver en adresse, fx 127.0.0.1:3000")?;
+                config.bind = v
+                    .parse::<SocketAddr>()
+                    .with_context(|| format!("«{v}» er ikke en adresse som 127.0.0.1:3000"))?;
+            }
+            other => anyhow::bail!("ukendt valg «{other}»\n\n{USAGE}"),
+        }
+    }
+
+    match command {
+        "serve" => serve(config, with_demo).await,
+        "migrate" => {
+            let (pool, server) = open(&config).await?;
+            pool.close().await;
+            println!("Databasen {} er opdateret.", server.database);
+            Ok(())
+        }
+        "seed-demo" => {
+            let (pool, _) = open(&config).await?;
+            load_demo(&pool).await
+        }
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => anyhow::bail!("ukendt kommando «{other}»\n\n{USAGE}"),
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<(sqlx::PgPool, db::Server)> {
+    let server = db::find_server(config).await?;
+    let pool = db::open_pool(&server, &server.database, config.max_connections).await?;
+    db::migrate(&pool).await?;
+    Ok((pool, server))
+}
+
+async fn load_demo(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    match demo::load(pool).await? {
+        demo::Loaded::Fresh => println!("Demokonsortiet er indlæst."),
+        demo::Loaded::AlreadyHadData => {
+            println!("Databasen har allerede data; demokonsortiet er ikke indlæst igen.")
+        }
+    }
+    println!("\nDemo-logins (adgangskode: {}):", demo::PASSWORD);
+    for (email, role) in demo::LOGINS {
+        println!("  {email:<28} {role}");
+    }
+    Ok(())
+}
+
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let (pool, server) = open(&config).await?;
+    if with_demo {
+        load_demo(&pool).await?;
+    }
+    let state = app::AppState::new(pool.clone(), config.clone());
+    spawn_session_cleanup(state.clone());
+
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("kunne ikke lytte på {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    println!("\nUdsyn kører på http://{addr}  (stop med Ctrl-C)");
+    tracing::info!(%addr, database = %server.database, "Udsyn er startet");
+    axum::serve(listener, app::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    pool.close().await;
+    if let Some(cluster) = &server.private_cluster {
+        db::connect::stop_private_cluster(cluster).await;
+    }
+    tracing::info!("Udsyn er stoppet");
+    Ok(())
+}
+
+/// Ends idle sessions every ten minutes, so the table does not grow without bound.
+fn spawn_session_cleanup(state: app::AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let idle = state.config.session_idle.as_secs_f64();
+            if let Err(e) = db::sessions::purge_idle(&state.pool, idle).await {
+                tracing::warn!(error = %e, "gamle sessioner kunne ikke ryddes op");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("stopper: afslutter igangværende forespørgsler");
+}

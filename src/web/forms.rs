@@ -1,0 +1,102 @@
+//! Form plumbing: a form extractor whose rejections are Danish pages, per-field error messages,
+//! record ids in paths, and the CSRF check.
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+
+/// Like `axum::Form`, but a malformed body (bad encoding, wrong fields, too large) gets a Danish
+/// 4xx page instead of plain text.
+pub struct DaForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for DaForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(DaForm(v)),
+            Err(r) if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::PayloadTooLarge)
+            }
+            Err(r) => {
+                tracing::debug!(rejection = %r.body_text(), "formular afvist");
+                Err(AppError::BadRequest(
+                    "Formularen kunne ikke læses. Gå tilbage, genindlæs siden og prøv igen.".into(),
+                ))
+            }
+        }
+    }
+}
+
+/// A record id from the path; anything that is not an id is a page that does not exist.
+pub struct Id(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<Uuid>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| Id(id))
+            .map_err(|_| AppError::NotFound)
+    }
+}
+
+/// Messages per field, in the order the fields appear on the form.
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    pub list: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FormErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.list.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The message for one field, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.list
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// Every form of a logged-in person carries the session's CSRF token.
+pub fn check_csrf(user: &CurrentUser, token: &str) -> Result<(), AppError> {
+    if token.len() == user.csrf_token.len()
+        && token
+            .bytes()
+            .zip(user.csrf_token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+    {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(
+            "Formularen er for gammel eller kom ikke fra Udsyn. Genindlæs siden og prøv igen."
+                .into(),
+        ))
+    }
+}

@@ -1,0 +1,174 @@
+//! `/login` and `/logout`.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{DaForm, FormErrors, Layout, render, safe_next};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, password, session};
+use crate::db;
+use crate::error::AppError;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    errors: FormErrors,
+    email: String,
+    next: String,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    udloebet: Option<String>,
+    #[serde(default)]
+    logget_ud: Option<String>,
+    #[serde(default)]
+    adgangskode_sat: Option<String>,
+}
+
+pub async fn form(Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+    let notice = if q.udloebet.is_some() {
+        Some("Du har været inaktiv for længe og er logget ud. Log ind igen.")
+    } else if q.logget_ud.is_some() {
+        Some("Du er logget ud.")
+    } else if q.adgangskode_sat.is_some() {
+        Some("Din adgangskode er gemt. Log ind med din e-mail og den nye adgangskode.")
+    } else {
+        None
+    };
+    let page = LoginPage {
+        layout: Layout::public("Log ind"),
+        errors: FormErrors::default(),
+        email: String::new(),
+        next: safe_next(&q.next).unwrap_or("").to_string(),
+        notice,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    DaForm(f): DaForm<LoginForm>,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::default();
+    if f.email.trim().is_empty() {
+        errors.add("email", "Skriv din e-mailadresse.");
+    }
+    if f.password.is_empty() {
+        errors.add("password", "Skriv din adgangskode.");
+    }
+    let mut account = None;
+    if errors.is_empty() {
+        let creds = db::accounts::credentials(&state.pool, &f.email).await?;
+        let stored = creds.as_ref().and_then(|c| c.password_hash.clone());
+        // Too long a password is not hashed (argon2 work is bounded); the answer stays the same.
+        let ok = f.password.len() <= 1024 && password::verify(f.password.clone(), stored).await;
+        match creds {
+            Some(c) if ok => account = Some(c.id),
+            _ => errors.add("email", "E-mailadressen eller adgangskoden er forkert."),
+        }
+    }
+    let Some(account_id) = account else {
+        let page = LoginPage {
+            layout: Layout::public("Log ind").with_errors(&errors),
+            errors,
+            email: f.email,
+            next: safe_next(&f.next).unwrap_or("").to_string(),
+            notice: None,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+
+    // A new session id at every login; the browser's old session (if any) ends.
+    if let Some(old) = session::from_headers(&headers) {
+        db::sessions::delete(&state.pool, &session::token_hash(&old)).await?;
+    }
+    let token = session::new_token();
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    db::sessions::create(
+        &state.pool,
+        &session::token_hash(&token),
+        account_id,
+        &session::new_token(),
+        ua,
+    )
+    .await?;
+    db::accounts::touch_login(&state.pool, account_id).await?;
+    tracing::info!(account = %account_id, "logget ind");
+
+    let to = safe_next(&f.next).unwrap_or("/");
+    let secure = session::secure(
+        state.config.cookie_secure,
+        state.config.public_url.as_deref(),
+        &headers,
+    );
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::set_cookie(&token, secure));
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "logout.html")]
+struct LogoutPage {
+    layout: Layout,
+}
+
+/// A page with a button: following a link must never log anyone out.
+pub async fn logout_page(user: CurrentUser) -> Result<Response, AppError> {
+    Ok(render(&LogoutPage {
+        layout: Layout::new("Log ud", "", &user),
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: Option<CurrentUser>,
+    DaForm(f): DaForm<LogoutForm>,
+) -> Result<Response, AppError> {
+    if let Some(user) = &user {
+        super::forms::check_csrf(user, &f.csrf)?;
+    }
+    if let Some(token) = session::from_headers(&headers) {
+        db::sessions::delete(&state.pool, &session::token_hash(&token)).await?;
+    }
+    let secure = session::secure(
+        state.config.cookie_secure,
+        state.config.public_url.as_deref(),
+        &headers,
+    );
+    let mut r = Redirect::to("/login?logget_ud=1").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session::clear_cookie(secure));
+    Ok(r)
+}
