@@ -23,6 +23,18 @@ pub struct Config {
     pub cookie_secure: CookieSecure,
     /// `DATABASE_MAX_CONNECTIONS`.
     pub max_connections: u32,
+    /// `UDSYN_STATIC_DIR`: the folder with DKFDS and Udsyn's CSS and JavaScript.
+    pub static_dir: std::path::PathBuf,
+}
+
+/// `./static` when Udsyn runs from its source folder, else the folder it was built from.
+fn default_static_dir() -> std::path::PathBuf {
+    let here = std::path::PathBuf::from("static");
+    if here.join("app.css").is_file() {
+        here
+    } else {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/static").into()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +56,7 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             cookie_secure: CookieSecure::Auto,
             max_connections: 10,
+            static_dir: default_static_dir(),
         }
     }
 }
@@ -83,6 +96,7 @@ impl Config {
                 }
             },
             max_connections: parse_num("DATABASE_MAX_CONNECTIONS", 10)?.clamp(2, 200) as u32,
+            static_dir: var("UDSYN_STATIC_DIR").map(Into::into).unwrap_or(d.static_dir),
         })
     }
 }

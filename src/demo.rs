@@ -145,6 +145,7 @@ const STAFF: &[(&str, &str, &str, Option<&str>)] = &[
     ("hede", "Peter Ørum", "laerer", None),
     ("hede", "Line Mikkelsen", "paedagog", None),
     ("hede", "Thomas Dalsgaard", "laerer", None),
+    ("hede", "Øjvind Lykke", "paedagog", None),
     ("soe", "Henrik Bach", "skoleleder", None),
     ("soe", "Nadia Jensen", "laerer", None),
     ("soe", "Mads Kirkegaard", "paedagog", None),
@@ -157,6 +158,7 @@ const STAFF: &[(&str, &str, &str, Option<&str>)] = &[
     ("kilde", "Kasper Holm", "paedagog", None),
     ("aas", "Signe Kragh", "skoleleder", None),
     ("aas", "Oliver Dahl", "laerer", None),
+    ("aas", "Åse Nørgaard", "laerer", None),
 ];
 
 struct PartnerSeed {
@@ -281,7 +283,9 @@ const PARTNERS: &[PartnerSeed] = &[
 ];
 
 /// (reference, call year, start, end, awarded euro)
-const PROJECTS: &[(&str, i16, (i32, u32, u32), (i32, u32, u32), i64)] = &[
+type Ymd = (i32, u32, u32);
+
+const PROJECTS: &[(&str, i16, Ymd, Ymd, i64)] = &[
     (
         "2024-1-DK01-KA121-SCH-000200001",
         2024,

@@ -48,7 +48,7 @@ struct ErrorPage {
 }
 
 impl ErrorPage {
-    fn new(status: StatusCode, heading: &'static str, message: impl Into<String>) -> Response {
+    fn response(status: StatusCode, heading: &'static str, message: impl Into<String>) -> Response {
         let page = ErrorPage {
             layout: Layout::public(heading),
             heading,
@@ -67,7 +67,7 @@ impl ErrorPage {
 
 /// The page behind every 500, also used by the panic handler.
 pub fn internal_error_page() -> Response {
-    ErrorPage::new(
+    ErrorPage::response(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Der skete en fejl",
         "Udsyn kunne ikke gennemføre handlingen. Intet er gemt halvt. Prøv igen om lidt; \
@@ -78,23 +78,23 @@ pub fn internal_error_page() -> Response {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
-            AppError::NotFound => ErrorPage::new(
+            AppError::NotFound => ErrorPage::response(
                 StatusCode::NOT_FOUND,
                 "Siden findes ikke",
                 "Vi kan ikke finde den side, du leder efter. Tjek adressen, eller gå til forsiden.",
             ),
-            AppError::Forbidden => ErrorPage::new(
+            AppError::Forbidden => ErrorPage::response(
                 StatusCode::FORBIDDEN,
                 "Du har ikke adgang til siden",
                 "Din rolle giver ikke adgang til det, du prøver at se eller ændre. Mener du, at \
                  det er en fejl, så kontakt forvaltningen.",
             ),
-            AppError::BadRequest(msg) => ErrorPage::new(
+            AppError::BadRequest(msg) => ErrorPage::response(
                 StatusCode::BAD_REQUEST,
                 "Forespørgslen kunne ikke læses",
                 msg,
             ),
-            AppError::PayloadTooLarge => ErrorPage::new(
+            AppError::PayloadTooLarge => ErrorPage::response(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Det sendte er for stort",
                 "Det, du sendte, er større end Udsyn tager imod. Intet er gemt.",

@@ -57,11 +57,15 @@ async fn run() -> anyhow::Result<()> {
             let (pool, server) = open(&config).await?;
             pool.close().await;
             println!("Databasen {} er opdateret.", server.database);
+            stop_if_private(&server).await;
             Ok(())
         }
         "seed-demo" => {
-            let (pool, _) = open(&config).await?;
-            load_demo(&pool).await
+            let (pool, server) = open(&config).await?;
+            let loaded = load_demo(&pool).await;
+            pool.close().await;
+            stop_if_private(&server).await;
+            loaded
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -110,11 +114,16 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     pool.close().await;
+    stop_if_private(&server).await;
+    tracing::info!("Udsyn er stoppet");
+    Ok(())
+}
+
+/// Stops the PostgreSQL server Udsyn started for itself, if it did.
+async fn stop_if_private(server: &db::Server) {
     if let Some(cluster) = &server.private_cluster {
         db::connect::stop_private_cluster(cluster).await;
     }
-    tracing::info!("Udsyn er stoppet");
-    Ok(())
 }
 
 /// Ends idle sessions every ten minutes, so the table does not grow without bound.

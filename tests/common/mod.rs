@@ -1,0 +1,175 @@
+//! Test harness: a fresh PostgreSQL database per test (found the way `udsyn serve` finds one),
+//! the real router, and a small browser-like client that keeps cookies and posts forms.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sqlx::PgPool;
+use tower::ServiceExt;
+use udsyn::app::{AppState, router};
+use udsyn::config::Config;
+use udsyn::db;
+
+pub struct TestApp {
+    pub pool: PgPool,
+    pub router: Router,
+    pub config: Config,
+    server: db::Server,
+    pub database: String,
+}
+
+impl TestApp {
+    /// A new, empty, migrated database.
+    pub async fn empty() -> TestApp {
+        Self::with_config(Config::from_env().expect("settings")).await
+    }
+
+    pub async fn with_config(config: Config) -> TestApp {
+        let server = db::find_server(&config).await.expect("a PostgreSQL server for the tests");
+        let database = format!("udsyn_test_{}", uuid::Uuid::new_v4().simple());
+        let pool = db::open_pool(&server, &database, 5).await.expect("test database");
+        db::migrate(&pool).await.expect("migrations");
+        let router = router(AppState::new(pool.clone(), config.clone()));
+        TestApp { pool, router, config, server, database }
+    }
+
+    /// A new database holding the demo consortium.
+    pub async fn demo() -> TestApp {
+        let app = Self::empty().await;
+        udsyn::demo::load(&app.pool).await.expect("demo loads");
+        app
+    }
+
+    pub fn client(&self) -> Client {
+        Client { router: self.router.clone(), cookie: None }
+    }
+
+    /// A client already logged in as one of the demo accounts.
+    pub async fn login_as(&self, email: &str) -> Client {
+        let mut c = self.client();
+        let r = c.post_form("/login", &[("email", email), ("password", udsyn::demo::PASSWORD)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login as {email}: {}", r.body);
+        c
+    }
+
+    pub async fn id_of(&self, sql: &str) -> uuid::Uuid {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect(sql)
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect(sql)
+    }
+
+    /// Drops the test database; call at the end of a test.
+    pub async fn finish(self) {
+        self.pool.close().await;
+        if let Ok(mut c) = sqlx::PgConnection::connect_with(&self.server.admin).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{}\"", self.database)).execute(&mut c).await;
+        }
+    }
+}
+
+use sqlx::Connection;
+
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub body: String,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    pub fn title(&self) -> &str {
+        let start = self.body.find("<title>").map(|i| i + 7).unwrap_or(0);
+        let end = self.body[start..].find("</title>").map(|i| start + i).unwrap_or(start);
+        &self.body[start..end]
+    }
+
+    pub fn h1(&self) -> String {
+        let start = self.body.find("<h1>").map(|i| i + 4).unwrap_or(0);
+        let end = self.body[start..].find("</h1>").map(|i| start + i).unwrap_or(start);
+        self.body[start..end].trim().to_string()
+    }
+
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let i = self.body.find(marker).expect("a form with a CSRF token") + marker.len();
+        self.body[i..].split('"').next().unwrap().to_string()
+    }
+
+    /// Every link target on the page that starts with `prefix`.
+    pub fn links(&self, prefix: &str) -> Vec<String> {
+        let needle = format!("href=\"{prefix}");
+        self.body
+            .match_indices(&needle)
+            .map(|(i, _)| self.body[i + 6..].split('"').next().unwrap().to_string())
+            .collect()
+    }
+}
+
+impl Client {
+    pub async fn request(&mut self, req: Request<Body>) -> Page {
+        let mut req = req;
+        if let Some(c) = &self.cookie {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        req.headers_mut().insert(header::HOST, "udsyn.test".parse().unwrap());
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        if let Some(set) = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()) {
+            let pair = set.split(';').next().unwrap().to_string();
+            self.cookie = if pair.ends_with('=') { None } else { Some(pair) };
+        }
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        Page { status, body: String::from_utf8_lossy(&bytes).to_string(), headers }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.request(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.post_raw(path, body.into_bytes()).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: Vec<u8>) -> Page {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.request(req).await
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub const KOORDINATOR: &str = "koordinator@demo.udsyn.dk";
+pub const SKOLELEDER: &str = "skoleleder@demo.udsyn.dk";
+pub const MEDARBEJDER: &str = "medarbejder@demo.udsyn.dk";

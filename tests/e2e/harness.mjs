@@ -1,0 +1,277 @@
+// Test harness for Udsyn's browser journeys: starts the app on a free port against a fresh
+// PostgreSQL database, launches Debian's Chromium through playwright-core, and checks pages
+// with axe-core (vendored in ./vendor) plus screenshots at desktop and phone widths.
+//
+// Environment:
+//   UDSYN_BIN        the udsyn binary (default: <repo>/target/debug/udsyn)
+//   E2E_PG_URL       PostgreSQL server without database name (default postgres://postgres@127.0.0.1:5432)
+//   E2E_CHROMIUM     Chromium binary (default /usr/bin/chromium)
+//   E2E_AXE_SOFT=1   report axe violations without failing (to survey every page at once)
+
+import { spawn, execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(HERE, '..', '..');
+export const SCREEN_DIR = path.join(REPO_ROOT, 'target', 'e2e-screens');
+export const AXE_PATH = path.join(HERE, 'vendor', 'axe.min.js');
+export const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+export const INSTALL_HINT = 'apt-get update && apt-get install -y chromium chromium-driver';
+export const DEMO_PASSWORD = 'udsyn-demo';
+export const USERS = {
+  koordinator: { email: 'koordinator@demo.udsyn.dk', h1: 'Konsortiet' },
+  skoleleder: { email: 'skoleleder@demo.udsyn.dk', h1: 'Engbakkeskolen (demo)' },
+  medarbejder: { email: 'medarbejder@demo.udsyn.dk', h1: 'Mine mobiliteter' },
+};
+
+const PG_URL = (process.env.E2E_PG_URL || 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const WIDTHS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+const DESKTOP = WIDTHS[0];
+
+// ---------------------------------------------------------------------------------------------
+// The app
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function pgArgs() {
+  const u = new URL(PG_URL);
+  return ['-h', u.hostname || '127.0.0.1', '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
+}
+
+function dropDatabase(name) {
+  try {
+    execFileSync('psql', [...pgArgs(), '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc',
+      `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    console.error(`# could not drop database ${name}: ${e.stderr || e.message}`);
+  }
+}
+
+const running = new Set();
+process.on('exit', () => {
+  for (const app of running) {
+    try { app.child.kill('SIGKILL'); } catch { /* already gone */ }
+    dropDatabase(app.database);
+  }
+});
+
+/** Starts `udsyn serve --demo` on a free port with a fresh database; resolves when /healthz is 200. */
+export async function startApp() {
+  const bin = process.env.UDSYN_BIN ? path.resolve(process.env.UDSYN_BIN) : path.join(REPO_ROOT, 'target', 'debug', 'udsyn');
+  if (!fs.existsSync(bin)) {
+    throw new Error(`The udsyn binary ${bin} does not exist: run \`cargo build\` in ${REPO_ROOT} or set UDSYN_BIN.`);
+  }
+  const port = await freePort();
+  const database = `udsyn_e2e_${crypto.randomBytes(6).toString('hex')}`;
+  // A temporary working directory, so that a developer's .env in the repo is not read.
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'udsyn-e2e-app-'));
+  const env = { ...process.env };
+  for (const k of ['BIND', 'PUBLIC_URL', 'COOKIE_SECURE', 'UDSYN_DATA_DIR', 'SESSION_IDLE_MINUTES']) delete env[k];
+  Object.assign(env, {
+    DATABASE_URL: `${PG_URL}/${database}`,
+    COOKIE_SECURE: 'false',
+    RUST_LOG: process.env.RUST_LOG || 'udsyn=warn,tower_http=warn,sqlx=warn',
+  });
+  const child = spawn(bin, ['serve', '--demo', '--bind', `127.0.0.1:${port}`], {
+    cwd, env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  let exited = null;
+  const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    resolve(exited);
+  }));
+  const app = { child, database, port, baseURL: `http://127.0.0.1:${port}`, log: () => log };
+  running.add(app);
+
+  app.stop = async () => {
+    if (!running.has(app)) return;
+    running.delete(app);
+    if (!exited) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(t);
+    }
+    dropDatabase(database);
+    fs.rmSync(cwd, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (exited) {
+      await app.stop();
+      throw new Error(`udsyn stopped before it was ready (${JSON.stringify(exited)}):\n${log}`);
+    }
+    try {
+      const r = await fetch(`${app.baseURL}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (r.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await app.stop();
+      throw new Error(`udsyn did not answer /healthz within 90 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return app;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+/** Launches headless Chromium (Playwright gives it a fresh temporary --user-data-dir). */
+export async function launchBrowser() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium was not found at ${CHROMIUM}. Install it with: ${INSTALL_HINT}`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+/** A fresh browser context (own cookies = own session) and a page in it. */
+export async function newPage(browser, baseURL) {
+  const context = await browser.newContext({
+    baseURL,
+    bypassCSP: true, // so that axe can be injected into pages with script-src 'self'
+    viewport: DESKTOP,
+    locale: 'da-DK',
+  });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Logs in through the form, as a person would: type e-mail and password, click "Log ind". */
+export async function login(page, email, password = DEMO_PASSWORD) {
+  if (!new URL(page.url(), 'http://x').pathname.startsWith('/login')) await page.goto('/login');
+  await page.getByLabel('E-mail').fill('');
+  await page.getByLabel('E-mail').pressSequentially(email);
+  await page.getByLabel('Adgangskode').pressSequentially(password);
+  await navigate(page, () => page.getByRole('button', { name: 'Log ind' }).click());
+  assert.notEqual(new URL(page.url()).pathname, '/login', `login as ${email} failed`);
+}
+
+export async function h1(page) {
+  return (await page.locator('main h1').first().innerText()).trim();
+}
+
+/** Does `action` (a click, a key press) and waits until the page it leads to has loaded. */
+export async function navigate(page, action) {
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
+  return response;
+}
+
+/** Follows a main-menu link by clicking it. */
+export async function clickNav(page, label) {
+  return navigate(page, () => page.getByRole('navigation', { name: 'Hovedmenu' })
+    .getByRole('link', { name: label, exact: true }).click());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility and screenshots
+
+const summary = [];
+const checked = new Map();
+const runStarted = new Date().toISOString();
+
+function writeSummary() {
+  fs.mkdirSync(SCREEN_DIR, { recursive: true });
+  const lines = [
+    `# axe-core ${axeVersion()} – tags ${AXE_TAGS.join(', ')} – run ${runStarted}`,
+    '# page\tURL\tviolations (1280 px + 390 px)\trule ids',
+    ...summary.map((s) => `${s.name}\t${s.url}\t${s.count}\t${s.ids.join(',') || '-'}`),
+  ];
+  fs.writeFileSync(path.join(SCREEN_DIR, 'axe-summary.txt'), `${lines.join('\n')}\n`);
+}
+
+function axeVersion() {
+  const m = /axe v([\d.]+)/.exec(fs.readFileSync(AXE_PATH, 'utf8').slice(0, 200));
+  return m ? m[1] : '?';
+}
+
+function describe(v) {
+  const targets = v.nodes.map((n) => `      ${JSON.stringify(n.target)}  ${n.failureSummary ? n.failureSummary.split('\n').slice(1, 2).join('').trim() : ''}`);
+  return `  - ${v.id} (${v.impact}): ${v.help}\n    ${v.helpUrl}\n${targets.join('\n')}`;
+}
+
+/**
+ * Runs axe (WCAG 2.0/2.1 A and AA) on the page at 1280 px and at 390 px, saves full-page
+ * screenshots <name>-1280.png and <name>-390.png in target/e2e-screens, records the result in
+ * axe-summary.txt and asserts that there are no violations.
+ */
+export async function checkPage(page, name) {
+  fs.mkdirSync(SCREEN_DIR, { recursive: true });
+  const url = new URL(page.url());
+  const byRule = new Map();
+  for (const vp of WIDTHS) {
+    await page.setViewportSize(vp);
+    await page.screenshot({ path: path.join(SCREEN_DIR, `${name}-${vp.width}.png`), fullPage: true });
+    if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+      await page.addScriptTag({ path: AXE_PATH });
+    }
+    const result = await page.evaluate((tags) => window.axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    }), AXE_TAGS);
+    for (const v of result.violations) {
+      const key = v.id;
+      const prev = byRule.get(key);
+      const nodes = v.nodes.map((n) => ({ ...n, target: vp.width === DESKTOP.width ? n.target : [`@${vp.width}px`, ...n.target] }));
+      if (prev) {
+        const seen = new Set(prev.nodes.map((n) => JSON.stringify(n.target.filter((t) => !String(t).startsWith('@')))));
+        prev.nodes.push(...nodes.filter((n) => !seen.has(JSON.stringify(n.target.filter((t) => !String(t).startsWith('@'))))));
+      } else {
+        byRule.set(key, { ...v, nodes });
+      }
+    }
+  }
+  await page.setViewportSize(DESKTOP);
+  const violations = [...byRule.values()];
+  const pathAndQuery = url.pathname + url.search;
+  if (checked.has(name) && checked.get(name) !== pathAndQuery) {
+    throw new Error(`checkPage: the name "${name}" was used for both ${checked.get(name)} and ${pathAndQuery}`);
+  }
+  checked.set(name, pathAndQuery);
+  const count = violations.reduce((n, v) => n + v.nodes.length, 0);
+  summary.push({ name, url: pathAndQuery, count, ids: violations.map((v) => v.id) });
+  writeSummary();
+  if (violations.length > 0) {
+    const msg = `axe found ${violations.length} rule violation(s) (${count} element(s)) on "${name}" (${pathAndQuery}):\n${violations.map(describe).join('\n')}`;
+    if (process.env.E2E_AXE_SOFT === '1') {
+      console.log(`# WARNING ${msg.replace(/\n/g, '\n# ')}`);
+    } else {
+      assert.fail(msg);
+    }
+  }
+  return violations;
+}
