@@ -64,9 +64,25 @@ pub fn router(state: AppState) -> Router {
             get(web::login::logout_page).post(web::login::logout),
         )
         .route("/skoler", get(web::schools::list))
+        .route(
+            "/skoler/ny",
+            get(web::schools::new_form).post(web::schools::create),
+        )
         .route("/skoler/{id}", get(web::schools::show))
+        .route(
+            "/skoler/{id}/rediger",
+            get(web::schools::edit_form).post(web::schools::update),
+        )
         .route("/medarbejdere", get(web::staff::list))
+        .route(
+            "/medarbejdere/ny",
+            get(web::staff::new_form).post(web::staff::create),
+        )
         .route("/medarbejdere/{id}", get(web::staff::show))
+        .route(
+            "/medarbejdere/{id}/rediger",
+            get(web::staff::edit_form).post(web::staff::update),
+        )
         .route("/partnere", get(web::partners::list))
         .route("/partnere/{id}", get(web::partners::show))
         .route("/brugere", get(web::accounts::list))

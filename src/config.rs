@@ -96,7 +96,9 @@ impl Config {
                 }
             },
             max_connections: parse_num("DATABASE_MAX_CONNECTIONS", 10)?.clamp(2, 200) as u32,
-            static_dir: var("UDSYN_STATIC_DIR").map(Into::into).unwrap_or(d.static_dir),
+            static_dir: var("UDSYN_STATIC_DIR")
+                .map(Into::into)
+                .unwrap_or(d.static_dir),
         })
     }
 }

@@ -27,11 +27,28 @@ async fn each_demo_role_logs_in_to_its_own_start_page() {
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestApp::demo().await;
     let mut c = app.client();
-    let wrong = c.post_form("/login", &[("email", KOORDINATOR), ("password", "forkert-kode")]).await;
-    let unknown = c.post_form("/login", &[("email", "ingen@demo.udsyn.dk"), ("password", "forkert-kode")]).await;
+    let wrong = c
+        .post_form(
+            "/login",
+            &[("email", KOORDINATOR), ("password", "forkert-kode")],
+        )
+        .await;
+    let unknown = c
+        .post_form(
+            "/login",
+            &[
+                ("email", "ingen@demo.udsyn.dk"),
+                ("password", "forkert-kode"),
+            ],
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown.status, wrong.status);
-    assert!(wrong.body.contains("E-mailadressen eller adgangskoden er forkert."));
+    assert!(
+        wrong
+            .body
+            .contains("E-mailadressen eller adgangskoden er forkert.")
+    );
     assert_eq!(
         wrong.body.replace(KOORDINATOR, "X"),
         unknown.body.replace("ingen@demo.udsyn.dk", "X"),
@@ -48,11 +65,19 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 async fn an_empty_login_form_shows_the_error_summary() {
     let app = TestApp::empty().await;
     let mut c = app.client();
-    let page = c.post_form("/login", &[("email", ""), ("password", "")]).await;
+    let page = c
+        .post_form("/login", &[("email", ""), ("password", "")])
+        .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("Der er problemer"));
-    assert!(page.body.contains("href=\"#email\">Skriv din e-mailadresse."));
-    assert!(page.body.contains("href=\"#password\">Skriv din adgangskode."));
+    assert!(
+        page.body
+            .contains("href=\"#email\">Skriv din e-mailadresse.")
+    );
+    assert!(
+        page.body
+            .contains("href=\"#password\">Skriv din adgangskode.")
+    );
     assert_eq!(page.title(), "Fejl: Log ind – Udsyn");
     app.finish().await;
 }
@@ -62,26 +87,62 @@ async fn login_gives_a_new_session_id_and_a_safe_cookie() {
     let app = TestApp::demo().await;
     let mut c = app.client();
     c.cookie = Some("udsyn_session=planted-by-an-attacker".into());
-    let r = c.post_form("/login", &[("email", SKOLELEDER), ("password", udsyn::demo::PASSWORD), ("next", "/partnere")]).await;
+    let r = c
+        .post_form(
+            "/login",
+            &[
+                ("email", SKOLELEDER),
+                ("password", udsyn::demo::PASSWORD),
+                ("next", "/partnere"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), "/partnere", "back to where the person was going");
+    assert_eq!(
+        r.location(),
+        "/partnere",
+        "back to where the person was going"
+    );
     let set = r.headers.get("set-cookie").unwrap().to_str().unwrap();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"));
-    assert_ne!(c.cookie.as_deref(), Some("udsyn_session=planted-by-an-attacker"));
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(sessions, 1);
-    // The stored id is a hash, not the cookie value.
-    let token = c.cookie.clone().unwrap().split_once('=').unwrap().1.to_string();
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions WHERE id_hash = convert_to($1, 'UTF8')")
-        .bind(&token)
+    assert_ne!(
+        c.cookie.as_deref(),
+        Some("udsyn_session=planted-by-an-attacker")
+    );
+    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    assert_eq!(sessions, 1);
+    // The stored id is a hash, not the cookie value.
+    let token = c
+        .cookie
+        .clone()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_string();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sessions WHERE id_hash = convert_to($1, 'UTF8')")
+            .bind(&token)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(stored, 0);
 
     // A login form pointing elsewhere never sends the person off-site.
     let mut c2 = app.client();
-    let r = c2.post_form("/login", &[("email", SKOLELEDER), ("password", udsyn::demo::PASSWORD), ("next", "//evil.example")]).await;
+    let r = c2
+        .post_form(
+            "/login",
+            &[
+                ("email", SKOLELEDER),
+                ("password", udsyn::demo::PASSWORD),
+                ("next", "//evil.example"),
+            ],
+        )
+        .await;
     assert_eq!(r.location(), "/");
     app.finish().await;
 }
@@ -92,8 +153,21 @@ async fn secure_cookie_behind_https() {
     config.public_url = Some("https://udsyn.herning.dk".into());
     let app = TestApp::with_config(config).await;
     udsyn::demo::load(&app.pool).await.unwrap();
-    let r = app.client().post_form("/login", &[("email", KOORDINATOR), ("password", udsyn::demo::PASSWORD)]).await;
-    assert!(r.headers.get("set-cookie").unwrap().to_str().unwrap().ends_with("; Secure"));
+    let r = app
+        .client()
+        .post_form(
+            "/login",
+            &[("email", KOORDINATOR), ("password", udsyn::demo::PASSWORD)],
+        )
+        .await;
+    assert!(
+        r.headers
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .ends_with("; Secure")
+    );
     app.finish().await;
 }
 
@@ -103,7 +177,11 @@ async fn logout_ends_the_session() {
     let mut c = app.login_as(MEDARBEJDER).await;
     let old_cookie = c.cookie.clone();
     let start = c.get("/").await;
-    assert_eq!(start.headers.get("cache-control").unwrap(), "no-store", "Back must not show private pages");
+    assert_eq!(
+        start.headers.get("cache-control").unwrap(),
+        "no-store",
+        "Back must not show private pages"
+    );
     let r = c.post_form("/logout", &[("csrf", &start.csrf())]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/login?logget_ud=1");
@@ -132,13 +210,19 @@ async fn logout_needs_the_form_token() {
 async fn an_idle_session_expires() {
     let app = TestApp::demo().await;
     let mut c = app.login_as(KOORDINATOR).await;
-    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '2 hours'").execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '2 hours'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let r = c.get("/skoler").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/login?next=/skoler&udloebet=1");
     let login = c.get(r.location()).await;
     assert!(login.body.contains("Du har været inaktiv for længe"));
-    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.pool).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(left, 0, "the expired session is removed");
     app.finish().await;
 }
@@ -152,8 +236,18 @@ async fn a_person_who_left_can_no_longer_log_in() {
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(c.get("/").await.status, StatusCode::SEE_OTHER, "the running session ends too");
-    let r = app.client().post_form("/login", &[("email", MEDARBEJDER), ("password", udsyn::demo::PASSWORD)]).await;
+    assert_eq!(
+        c.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "the running session ends too"
+    );
+    let r = app
+        .client()
+        .post_form(
+            "/login",
+            &[("email", MEDARBEJDER), ("password", udsyn::demo::PASSWORD)],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     app.finish().await;
 }
@@ -164,37 +258,86 @@ async fn the_coordinator_invites_a_person_who_sets_a_password() {
     let mut coord = app.login_as(KOORDINATOR).await;
     let form = coord.get("/brugere/ny").await;
     assert_eq!(form.status, StatusCode::OK);
-    let peter = app.id_of("SELECT id FROM staff WHERE name = 'Peter Ørum'").await.to_string();
-    assert!(form.body.contains(&peter), "staff without a login are offered");
+    let peter = app
+        .id_of("SELECT id FROM staff WHERE name = 'Peter Ørum'")
+        .await
+        .to_string();
+    assert!(
+        form.body.contains(&peter),
+        "staff without a login are offered"
+    );
 
     let created = coord
-        .post_form("/brugere/ny", &[("csrf", &form.csrf()), ("staff_id", &peter), ("role", "medarbejder"), ("email", "")])
+        .post_form(
+            "/brugere/ny",
+            &[
+                ("csrf", &form.csrf()),
+                ("staff_id", &peter),
+                ("role", "medarbejder"),
+                ("email", ""),
+            ],
+        )
         .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     let marker = "http://udsyn.test/invitation/";
-    let i = created.body.find(marker).expect("the invitation link is shown");
-    let path = created.body[i + "http://udsyn.test".len()..].split('"').next().unwrap().to_string();
+    let i = created
+        .body
+        .find(marker)
+        .expect("the invitation link is shown");
+    let path = created.body[i + "http://udsyn.test".len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
 
     // The invited person chooses a password; a short one is refused with a message.
     let mut peter_c = app.client();
     let page = peter_c.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("peter.oerum@hedelund.demo.udsyn.dk"));
-    let short = peter_c.post_form(&path, &[("password", "kort"), ("password_repeat", "kort")]).await;
+    let short = peter_c
+        .post_form(&path, &[("password", "kort"), ("password_repeat", "kort")])
+        .await;
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(short.body.contains("Adgangskoden skal have mindst 10 tegn."));
-    let ok = peter_c.post_form(&path, &[("password", "sommer i Gent 2027"), ("password_repeat", "sommer i Gent 2027")]).await;
+    assert!(
+        short
+            .body
+            .contains("Adgangskoden skal have mindst 10 tegn.")
+    );
+    let ok = peter_c
+        .post_form(
+            &path,
+            &[
+                ("password", "sommer i Gent 2027"),
+                ("password_repeat", "sommer i Gent 2027"),
+            ],
+        )
+        .await;
     assert_eq!(ok.location(), "/login?adgangskode_sat=1");
     // The link is used up.
     assert_eq!(peter_c.get(&path).await.status, StatusCode::NOT_FOUND);
 
-    let r = peter_c.post_form("/login", &[("email", "Peter.Oerum@hedelund.demo.udsyn.dk"), ("password", "sommer i Gent 2027")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "e-mail is matched without regard to case");
+    let r = peter_c
+        .post_form(
+            "/login",
+            &[
+                ("email", "Peter.Oerum@hedelund.demo.udsyn.dk"),
+                ("password", "sommer i Gent 2027"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "e-mail is matched without regard to case"
+    );
     assert_eq!(peter_c.get("/").await.h1(), "Mine mobiliteter");
 
     // The audit log tells who did it.
     let history = coord.get(&format!("/brugere/{}", app.id_of("SELECT id FROM accounts WHERE staff_id = (SELECT id FROM staff WHERE name = 'Peter Ørum')").await)).await;
-    assert!(history.body.contains("bruger oprettet") && history.body.contains("Mette Kjær Andersen"));
+    assert!(
+        history.body.contains("bruger oprettet") && history.body.contains("Mette Kjær Andersen")
+    );
     assert!(history.body.contains("adgangskode valgt"));
     app.finish().await;
 }
@@ -204,20 +347,64 @@ async fn account_form_errors_are_danish_and_nothing_is_saved() {
     let app = TestApp::demo().await;
     let mut coord = app.login_as(KOORDINATOR).await;
     let csrf = coord.get("/brugere/ny").await.csrf();
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&app.pool).await.unwrap();
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
 
-    let r = coord.post_form("/brugere/ny", &[("csrf", &csrf), ("staff_id", ""), ("role", "skoleleder"), ("email", "ny@demo.udsyn.dk")]).await;
+    let r = coord
+        .post_form(
+            "/brugere/ny",
+            &[
+                ("csrf", &csrf),
+                ("staff_id", ""),
+                ("role", "skoleleder"),
+                ("email", "ny@demo.udsyn.dk"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("En skoleleder eller medarbejder skal knyttes til en medarbejder"));
+    assert!(
+        r.body
+            .contains("En skoleleder eller medarbejder skal knyttes til en medarbejder")
+    );
 
-    let r = coord.post_form("/brugere/ny", &[("csrf", &csrf), ("staff_id", ""), ("role", "koordinator"), ("email", KOORDINATOR)]).await;
-    assert!(r.body.contains("Der findes allerede en bruger med den e-mailadresse."));
+    let r = coord
+        .post_form(
+            "/brugere/ny",
+            &[
+                ("csrf", &csrf),
+                ("staff_id", ""),
+                ("role", "koordinator"),
+                ("email", KOORDINATOR),
+            ],
+        )
+        .await;
+    assert!(
+        r.body
+            .contains("Der findes allerede en bruger med den e-mailadresse.")
+    );
     assert!(r.title().starts_with("Fejl: "));
 
-    let r = coord.post_form("/brugere/ny", &[("csrf", &csrf), ("staff_id", "ikke-et-id"), ("role", "admin"), ("email", "x")]).await;
-    assert!(r.body.contains("Vælg en rolle.") && r.body.contains("Vælg en medarbejder fra listen."));
+    let r = coord
+        .post_form(
+            "/brugere/ny",
+            &[
+                ("csrf", &csrf),
+                ("staff_id", "ikke-et-id"),
+                ("role", "admin"),
+                ("email", "x"),
+            ],
+        )
+        .await;
+    assert!(
+        r.body.contains("Vælg en rolle.") && r.body.contains("Vælg en medarbejder fra listen.")
+    );
 
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&app.pool).await.unwrap();
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(before, after);
     app.finish().await;
 }

@@ -19,13 +19,27 @@ struct Ids {
 async fn ids(app: &TestApp) -> Ids {
     let id = |sql: &'static str| app.id_of(sql);
     Ids {
-        own_school: id("SELECT id FROM organisations WHERE name = 'Engbakkeskolen (demo)'").await.to_string(),
-        other_school: id("SELECT id FROM organisations WHERE name = 'Hedelundskolen (demo)'").await.to_string(),
-        own_colleague: id("SELECT id FROM staff WHERE name = 'Anders Vinther'").await.to_string(),
-        other_school_person: id("SELECT id FROM staff WHERE name = 'Peter Ørum'").await.to_string(),
-        me: id("SELECT id FROM staff WHERE email = 'medarbejder@demo.udsyn.dk'").await.to_string(),
-        partner: id("SELECT id FROM partners WHERE city = 'Porto'").await.to_string(),
-        account: id("SELECT id FROM accounts WHERE email = 'skoleleder@demo.udsyn.dk'").await.to_string(),
+        own_school: id("SELECT id FROM organisations WHERE name = 'Engbakkeskolen (demo)'")
+            .await
+            .to_string(),
+        other_school: id("SELECT id FROM organisations WHERE name = 'Hedelundskolen (demo)'")
+            .await
+            .to_string(),
+        own_colleague: id("SELECT id FROM staff WHERE name = 'Anders Vinther'")
+            .await
+            .to_string(),
+        other_school_person: id("SELECT id FROM staff WHERE name = 'Peter Ørum'")
+            .await
+            .to_string(),
+        me: id("SELECT id FROM staff WHERE email = 'medarbejder@demo.udsyn.dk'")
+            .await
+            .to_string(),
+        partner: id("SELECT id FROM partners WHERE city = 'Porto'")
+            .await
+            .to_string(),
+        account: id("SELECT id FROM accounts WHERE email = 'skoleleder@demo.udsyn.dk'")
+            .await
+            .to_string(),
     }
 }
 
@@ -38,7 +52,12 @@ fn matrix(i: &Ids) -> Vec<(String, u16, u16, u16)> {
         (format!("/skoler/{}", i.other_school), 200, 200, 200),
         ("/medarbejdere".into(), 200, 200, 403),
         (format!("/medarbejdere/{}", i.own_colleague), 200, 200, 403),
-        (format!("/medarbejdere/{}", i.other_school_person), 200, 403, 403),
+        (
+            format!("/medarbejdere/{}", i.other_school_person),
+            200,
+            403,
+            403,
+        ),
         (format!("/medarbejdere/{}", i.me), 200, 200, 200),
         ("/partnere".into(), 200, 200, 200),
         (format!("/partnere/{}", i.partner), 200, 200, 200),
@@ -53,7 +72,11 @@ fn matrix(i: &Ids) -> Vec<(String, u16, u16, u16)> {
 async fn every_page_answers_its_roles_and_refuses_the_others() {
     let app = TestApp::demo().await;
     let ids = ids(&app).await;
-    let mut clients = [app.login_as(KOORDINATOR).await, app.login_as(SKOLELEDER).await, app.login_as(MEDARBEJDER).await];
+    let mut clients = [
+        app.login_as(KOORDINATOR).await,
+        app.login_as(SKOLELEDER).await,
+        app.login_as(MEDARBEJDER).await,
+    ];
     let mut anonymous = app.client();
     for (path, k, s, m) in matrix(&ids) {
         for (client, expected) in clients.iter_mut().zip([k, s, m]) {
@@ -79,7 +102,10 @@ async fn a_school_leader_sees_only_their_own_staff() {
     let mut leader = app.login_as(SKOLELEDER).await;
     let list = leader.get("/medarbejdere").await;
     assert!(list.body.contains("Anders Vinther"));
-    assert!(!list.body.contains("Peter Ørum"), "another school's teacher is not listed");
+    assert!(
+        !list.body.contains("Peter Ørum"),
+        "another school's teacher is not listed"
+    );
     // Another school's page names the school but not its people.
     let other = leader.get(&format!("/skoler/{}", ids.other_school)).await;
     assert!(other.body.contains("Hedelundskolen (demo)"));
@@ -92,7 +118,10 @@ async fn a_school_leader_sees_only_their_own_staff() {
     let pos = |n: &str| all.body.find(n).unwrap_or_else(|| panic!("{n} listed"));
     assert!(pos("Oliver Dahl") < pos("Zainab Ali"));
     assert!(pos("Zainab Ali") < pos("Øjvind Lykke"), "Ø after Z");
-    assert!(pos("Øjvind Lykke") < pos("Åse Nørgaard"), "Å after Ø, as in Danish");
+    assert!(
+        pos("Øjvind Lykke") < pos("Åse Nørgaard"),
+        "Å after Ø, as in Danish"
+    );
     app.finish().await;
 }
 
@@ -101,9 +130,20 @@ async fn a_staff_member_sees_only_their_own_mobilities() {
     let app = TestApp::demo().await;
     let mut me = app.login_as(MEDARBEJDER).await;
     let start = me.get("/").await;
-    assert!(start.body.contains("Onderwijsnetwerk Oost-Vlaanderen (demo)"), "the coming trip to Gent");
-    assert!(start.body.contains("Het Kompas"), "the past trip to Utrecht");
-    assert!(!start.body.contains("Rete Scuole Inclusive Emilia"), "a colleague's trip elsewhere is not listed");
+    assert!(
+        start
+            .body
+            .contains("Onderwijsnetwerk Oost-Vlaanderen (demo)"),
+        "the coming trip to Gent"
+    );
+    assert!(
+        start.body.contains("Het Kompas"),
+        "the past trip to Utrecht"
+    );
+    assert!(
+        !start.body.contains("Rete Scuole Inclusive Emilia"),
+        "a colleague's trip elsewhere is not listed"
+    );
     app.finish().await;
 }
 
@@ -131,13 +171,22 @@ async fn bad_form_bodies_get_danish_4xx_pages() {
     let app = TestApp::demo().await;
     let mut c = app.client();
     // Invalid UTF-8, encoded and raw: read as replacement characters, answered as a failed login.
-    for body in [b"email=%FF%FE&password=x".to_vec(), b"email=\xff\xfe&password=x".to_vec()] {
+    for body in [
+        b"email=%FF%FE&password=x".to_vec(),
+        b"email=\xff\xfe&password=x".to_vec(),
+    ] {
         let r = c.post_raw("/login", body).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("E-mailadressen eller adgangskoden er forkert."));
+        assert!(
+            r.body
+                .contains("E-mailadressen eller adgangskoden er forkert.")
+        );
     }
     // Not a form at all.
-    let req = Request::post("/login").header("content-type", "application/json").body(Body::from("{}")).unwrap();
+    let req = Request::post("/login")
+        .header("content-type", "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
     let r = c.request(req).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Formularen kunne ikke læses"));
@@ -156,17 +205,37 @@ async fn bad_form_bodies_get_danish_4xx_pages() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     // A coordinator form without its token changes nothing.
     let mut coord = app.login_as(KOORDINATOR).await;
-    let r = coord.post_form("/brugere/ny", &[("role", "koordinator"), ("email", "ny@demo.udsyn.dk")]).await;
+    let r = coord
+        .post_form(
+            "/brugere/ny",
+            &[("role", "koordinator"), ("email", "ny@demo.udsyn.dk")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts WHERE email = 'ny@demo.udsyn.dk'").fetch_one(&app.pool).await.unwrap();
+    let n: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts WHERE email = 'ny@demo.udsyn.dk'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(n, 0);
     // A school leader cannot create accounts even with a valid token.
     let mut leader = app.login_as(SKOLELEDER).await;
     let csrf = leader.get("/").await.csrf();
-    let r = leader.post_form("/brugere/ny", &[("csrf", &csrf), ("role", "koordinator"), ("email", "ny@demo.udsyn.dk")]).await;
+    let r = leader
+        .post_form(
+            "/brugere/ny",
+            &[
+                ("csrf", &csrf),
+                ("role", "koordinator"),
+                ("email", "ny@demo.udsyn.dk"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A wrong method.
-    let r = leader.request(Request::delete("/skoler").body(Body::empty()).unwrap()).await;
+    let r = leader
+        .request(Request::delete("/skoler").body(Body::empty()).unwrap())
+        .await;
     assert!(r.status.is_client_error());
     app.finish().await;
 }
@@ -183,12 +252,27 @@ async fn health_and_readiness() {
     // The same router over a database that does not answer is alive but not ready.
     let dead = sqlx::postgres::PgPoolOptions::new()
         .acquire_timeout(std::time::Duration::from_millis(500))
-        .connect_lazy_with(sqlx::postgres::PgConnectOptions::new().host("127.0.0.1").port(1));
+        .connect_lazy_with(
+            sqlx::postgres::PgConnectOptions::new()
+                .host("127.0.0.1")
+                .port(1),
+        );
     let router = udsyn::app::router(udsyn::app::AppState::new(dead, app.config.clone()));
     use tower::ServiceExt;
     let get = |p: &str| Request::get(p).body(Body::empty()).unwrap();
-    assert_eq!(router.clone().oneshot(get("/healthz")).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(router.oneshot(get("/readyz")).await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        router
+            .clone()
+            .oneshot(get("/healthz"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        router.oneshot(get("/readyz")).await.unwrap().status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     app.finish().await;
 }
 
@@ -198,30 +282,67 @@ async fn static_files_are_cached_for_long_and_pages_not_at_all() {
     let mut c = app.client();
     let css = c.get("/static/dkfds/css/dkfds.min.css").await;
     assert_eq!(css.status, StatusCode::OK);
-    assert!(css.headers.get("cache-control").unwrap().to_str().unwrap().contains("max-age=31536000"));
+    assert!(
+        css.headers
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("max-age=31536000")
+    );
     let login = c.get("/login").await;
     assert_eq!(login.headers.get("cache-control").unwrap(), "no-store");
     assert!(login.headers.get("content-security-policy").is_some());
     assert!(login.body.contains("lang=\"da\""));
-    assert_eq!(c.get("/static/findes-ikke.css").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get("/static/findes-ikke.css").await.status,
+        StatusCode::NOT_FOUND
+    );
     app.finish().await;
 }
 
 #[tokio::test]
 async fn the_demo_loader_fills_an_empty_database_once() {
     let app = TestApp::empty().await;
-    assert!(matches!(udsyn::demo::load(&app.pool).await.unwrap(), udsyn::demo::Loaded::Fresh));
-    assert!(matches!(udsyn::demo::load(&app.pool).await.unwrap(), udsyn::demo::Loaded::AlreadyHadData));
-    assert_eq!(app.count("SELECT count(*) FROM organisations WHERE is_coordinator").await, 1);
-    assert!((5..=7).contains(&app.count("SELECT count(*) FROM organisations WHERE NOT is_coordinator").await));
-    assert_eq!(app.count("SELECT count(DISTINCT country_code) FROM partners").await, 8);
+    assert!(matches!(
+        udsyn::demo::load(&app.pool).await.unwrap(),
+        udsyn::demo::Loaded::Fresh
+    ));
+    assert!(matches!(
+        udsyn::demo::load(&app.pool).await.unwrap(),
+        udsyn::demo::Loaded::AlreadyHadData
+    ));
+    assert_eq!(
+        app.count("SELECT count(*) FROM organisations WHERE is_coordinator")
+            .await,
+        1
+    );
+    assert!(
+        (5..=7).contains(
+            &app.count("SELECT count(*) FROM organisations WHERE NOT is_coordinator")
+                .await
+        )
+    );
+    assert_eq!(
+        app.count("SELECT count(DISTINCT country_code) FROM partners")
+            .await,
+        8
+    );
     assert_eq!(app.count("SELECT count(*) FROM goals").await, 3);
-    assert_eq!(app.count("SELECT count(DISTINCT status) FROM mobilities").await, 6);
+    assert_eq!(
+        app.count("SELECT count(DISTINCT status) FROM mobilities")
+            .await,
+        6
+    );
 
     // What a visitor sees after the load: the coordinator's overview with the schools.
     let mut coord = app.login_as(KOORDINATOR).await;
     let start = coord.get("/").await;
-    for school in ["Engbakkeskolen (demo)", "UngHerning (demo)", "Kildebakken Specialskole (demo)"] {
+    for school in [
+        "Engbakkeskolen (demo)",
+        "UngHerning (demo)",
+        "Kildebakken Specialskole (demo)",
+    ] {
         assert!(start.body.contains(school), "{school} on the start page");
     }
     let partners = coord.get("/partnere").await;

@@ -38,6 +38,41 @@ pub struct Row {
     pub who: Option<String>,
     pub action: String,
     pub reason: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// The tables whose rows are snapshotted into the log.
+#[derive(Clone, Copy, Debug)]
+pub enum Table {
+    Organisations,
+    Staff,
+    Partners,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Organisations => "organisations",
+            Table::Staff => "staff",
+            Table::Partners => "partners",
+        }
+    }
+}
+
+/// A row as JSON, for the log's before/after.
+pub async fn snapshot(
+    db: impl PgExecutor<'_>,
+    table: Table,
+    id: uuid::Uuid,
+) -> sqlx::Result<Option<Value>> {
+    sqlx::query_scalar(&format!(
+        "SELECT to_jsonb(t) - 'created_at' - 'updated_at' FROM {} t WHERE id = $1",
+        table.name()
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 /// The history of one record, newest first.
@@ -47,7 +82,7 @@ pub async fn history(
     entity_id: &str,
 ) -> sqlx::Result<Vec<Row>> {
     sqlx::query_as(
-        "SELECT l.at, coalesce(s.name, a.email) AS who, l.action, l.reason
+        "SELECT l.at, coalesce(s.name, a.email) AS who, l.action, l.reason, l.before, l.after
          FROM audit_log l
          LEFT JOIN accounts a ON a.id = l.account_id
          LEFT JOIN staff s ON s.id = a.staff_id

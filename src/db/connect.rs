@@ -141,6 +141,9 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
         .run(pool)
         .await
         .context("databasens skema kunne ikke opdateres")?;
+    super::places::ensure_loaded(pool)
+        .await
+        .context("stedtabellen kunne ikke indlæses")?;
     Ok(())
 }
 

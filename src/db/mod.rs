@@ -10,6 +10,7 @@ pub mod connect;
 pub mod mobilities;
 pub mod organisations;
 pub mod partners;
+pub mod places;
 pub mod sessions;
 pub mod staff;
 

@@ -50,3 +50,110 @@ pub async fn without_account(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Person
     .fetch_all(db)
     .await
 }
+
+pub struct Filter {
+    /// The school leader's own school; None for the coordinator.
+    pub scope: Option<Uuid>,
+    pub school: Option<Uuid>,
+    pub job_role: Option<String>,
+    pub active: Option<bool>,
+    pub search: Option<String>,
+    pub sort: &'static str,
+    pub descending: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, FromRow)]
+pub struct Paged {
+    #[sqlx(flatten)]
+    pub person: Person,
+    pub total: i64,
+}
+
+/// One page of staff, with the total count, in one query.
+pub async fn search(db: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<Vec<Paged>> {
+    let order = match f.sort {
+        "skole" => "o.name",
+        "stilling" => "s.job_role",
+        "email" => "s.email",
+        _ => "s.name",
+    };
+    let dir = if f.descending { "DESC" } else { "ASC" };
+    sqlx::query_as(&format!(
+        "SELECT s.id, s.organisation_id, o.name AS organisation_name, s.name, s.email, s.job_role,
+                s.active, s.left_on,
+                EXISTS (SELECT 1 FROM accounts a WHERE a.staff_id = s.id) AS has_account,
+                count(*) OVER () AS total
+         FROM staff s JOIN organisations o ON o.id = s.organisation_id
+         WHERE ($1::uuid IS NULL OR s.organisation_id = $1)
+           AND ($2::uuid IS NULL OR s.organisation_id = $2)
+           AND ($3::text IS NULL OR s.job_role = $3)
+           AND ($4::bool IS NULL OR s.active = $4)
+           AND ($5::text IS NULL OR lower(s.name) LIKE $5 OR lower(s.email) LIKE $5)
+         ORDER BY {order} {dir}, s.name, s.id
+         LIMIT $6 OFFSET $7"
+    ))
+    .bind(f.scope)
+    .bind(f.school)
+    .bind(&f.job_role)
+    .bind(f.active)
+    .bind(&f.search)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Input {
+    pub organisation_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub job_role: String,
+    pub active: bool,
+    pub left_on: Option<chrono::NaiveDate>,
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, i: &Input) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar(
+        "INSERT INTO staff (organisation_id, name, email, job_role, active, left_on)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(i.organisation_id)
+    .bind(&i.name)
+    .bind(&i.email)
+    .bind(&i.job_role)
+    .bind(i.active)
+    .bind(i.left_on)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn update(db: &mut sqlx::PgConnection, id: Uuid, i: &Input) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE staff SET organisation_id = $2, name = $3, email = $4, job_role = $5, active = $6,
+             left_on = $7, updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(i.organisation_id)
+    .bind(&i.name)
+    .bind(&i.email)
+    .bind(&i.job_role)
+    .bind(i.active)
+    .bind(i.left_on)
+    .execute(&mut *db)
+    .await?;
+    // The person logs in with their e-mail: the login follows a changed address.
+    sqlx::query(
+        "UPDATE accounts a SET email = $2, updated_at = now()
+         WHERE a.staff_id = $1 AND lower(a.email) <> lower($2)
+           AND NOT EXISTS (SELECT 1 FROM accounts b WHERE lower(b.email) = lower($2) AND b.id <> a.id)",
+    )
+    .bind(id)
+    .bind(&i.email)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -100,3 +100,36 @@ pub fn check_csrf(user: &CurrentUser, token: &str) -> Result<(), AppError> {
         ))
     }
 }
+
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Options for a select; `empty` adds a first, empty choice with that label.
+pub fn options<'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    selected: &str,
+    empty: Option<&str>,
+) -> Vec<SelectOption> {
+    let mut out: Vec<SelectOption> = empty
+        .map(|l| SelectOption {
+            value: String::new(),
+            label: l.to_string(),
+            selected: selected.is_empty(),
+        })
+        .into_iter()
+        .collect();
+    out.extend(items.into_iter().map(|(v, l)| SelectOption {
+        value: v.to_string(),
+        label: l.to_string(),
+        selected: v == selected,
+    }));
+    out
+}
+
+/// A checkbox sends its value only when ticked.
+pub fn ticked(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.is_empty())
+}

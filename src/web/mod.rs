@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod forms;
 pub mod health;
+pub mod history;
+pub mod list;
 pub mod login;
 pub mod partners;
 pub mod schools;

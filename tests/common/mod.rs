@@ -27,12 +27,22 @@ impl TestApp {
     }
 
     pub async fn with_config(config: Config) -> TestApp {
-        let server = db::find_server(&config).await.expect("a PostgreSQL server for the tests");
+        let server = db::find_server(&config)
+            .await
+            .expect("a PostgreSQL server for the tests");
         let database = format!("udsyn_test_{}", uuid::Uuid::new_v4().simple());
-        let pool = db::open_pool(&server, &database, 5).await.expect("test database");
+        let pool = db::open_pool(&server, &database, 5)
+            .await
+            .expect("test database");
         db::migrate(&pool).await.expect("migrations");
         let router = router(AppState::new(pool.clone(), config.clone()));
-        TestApp { pool, router, config, server, database }
+        TestApp {
+            pool,
+            router,
+            config,
+            server,
+            database,
+        }
     }
 
     /// A new database holding the demo consortium.
@@ -43,30 +53,51 @@ impl TestApp {
     }
 
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookie: None }
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+        }
     }
 
     /// A client already logged in as one of the demo accounts.
     pub async fn login_as(&self, email: &str) -> Client {
         let mut c = self.client();
-        let r = c.post_form("/login", &[("email", email), ("password", udsyn::demo::PASSWORD)]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "login as {email}: {}", r.body);
+        let r = c
+            .post_form(
+                "/login",
+                &[("email", email), ("password", udsyn::demo::PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login as {email}: {}",
+            r.body
+        );
         c
     }
 
     pub async fn id_of(&self, sql: &str) -> uuid::Uuid {
-        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect(sql)
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect(sql)
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.pool).await.expect(sql)
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect(sql)
     }
 
     /// Drops the test database; call at the end of a test.
     pub async fn finish(self) {
         self.pool.close().await;
         if let Ok(mut c) = sqlx::PgConnection::connect_with(&self.server.admin).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{}\"", self.database)).execute(&mut c).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{}\"", self.database))
+                .execute(&mut c)
+                .await;
         }
     }
 }
@@ -87,18 +118,27 @@ pub struct Page {
 
 impl Page {
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     pub fn title(&self) -> &str {
         let start = self.body.find("<title>").map(|i| i + 7).unwrap_or(0);
-        let end = self.body[start..].find("</title>").map(|i| start + i).unwrap_or(start);
+        let end = self.body[start..]
+            .find("</title>")
+            .map(|i| start + i)
+            .unwrap_or(start);
         &self.body[start..end]
     }
 
     pub fn h1(&self) -> String {
         let start = self.body.find("<h1>").map(|i| i + 4).unwrap_or(0);
-        let end = self.body[start..].find("</h1>").map(|i| start + i).unwrap_or(start);
+        let end = self.body[start..]
+            .find("</h1>")
+            .map(|i| start + i)
+            .unwrap_or(start);
         self.body[start..end].trim().to_string()
     }
 
@@ -125,20 +165,33 @@ impl Client {
         if let Some(c) = &self.cookie {
             req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
         }
-        req.headers_mut().insert(header::HOST, "udsyn.test".parse().unwrap());
+        req.headers_mut()
+            .insert(header::HOST, "udsyn.test".parse().unwrap());
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
-        if let Some(set) = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()) {
+        if let Some(set) = headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+        {
             let pair = set.split(';').next().unwrap().to_string();
-            self.cookie = if pair.ends_with('=') { None } else { Some(pair) };
+            self.cookie = if pair.ends_with('=') {
+                None
+            } else {
+                Some(pair)
+            };
         }
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Page { status, body: String::from_utf8_lossy(&bytes).to_string(), headers }
+        Page {
+            status,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+            headers,
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
-        self.request(Request::get(path).body(Body::empty()).unwrap()).await
+        self.request(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
@@ -163,7 +216,9 @@ pub fn enc(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

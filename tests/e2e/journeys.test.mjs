@@ -5,7 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   USERS, DEMO_PASSWORD, startApp, launchBrowser, newPage, login, h1, clickNav, navigate, checkPage,
+  AxeViolationsError, SCREEN_DIR,
 } from './harness.mjs';
+import path from 'node:path';
 
 let app;
 let browser;
@@ -23,6 +25,31 @@ after(async () => {
   if (app) await app.stop();
 });
 
+/**
+ * Wraps a journey so that axe violations do not stop it: checkPage's failures are collected and
+ * the test fails at its end with all of them (or with the first other failure, plus them).
+ */
+function journey(fn) {
+  return async (t) => {
+    const axeFailures = [];
+    const check = async (page, name) => {
+      try {
+        await checkPage(page, name);
+      } catch (e) {
+        if (!(e instanceof AxeViolationsError)) throw e;
+        axeFailures.push(e.message);
+      }
+    };
+    try {
+      await fn(t, check);
+    } catch (e) {
+      if (axeFailures.length) e.message += `\n\nBefore that:\n${axeFailures.join('\n')}`;
+      throw e;
+    }
+    if (axeFailures.length) assert.fail(axeFailures.join('\n'));
+  };
+}
+
 async function fresh() {
   const { context, page } = await newPage(browser, app.baseURL);
   contexts.push(context);
@@ -38,7 +65,7 @@ function follow(page, link) {
   return navigate(page, () => link.click());
 }
 
-test('1. each demo role logs in and lands on its own start page', async () => {
+test('1. each demo role logs in and lands on its own start page', journey(async (t, checkPage) => {
   let loginChecked = false;
   for (const [role, user] of Object.entries(USERS)) {
     const page = await fresh();
@@ -57,9 +84,9 @@ test('1. each demo role logs in and lands on its own start page', async () => {
     await checkPage(page, `start-${role}`);
     await page.context().close();
   }
-});
+}));
 
-test('2. the coordinator browses schools, staff, partners and users', async () => {
+test('2. the coordinator browses schools, staff, partners and users', journey(async (t, checkPage) => {
   const page = await fresh();
   await page.goto('/login');
   await login(page, USERS.koordinator.email);
@@ -107,9 +134,35 @@ test('2. the coordinator browses schools, staff, partners and users', async () =
   assert.equal(pathOf(page), '/brugere/ny');
   assert.equal(await h1(page), 'Opret bruger');
   await checkPage(page, 'brugere-ny');
-});
 
-test('3. a school leader is refused staff of another school but sees their own', async () => {
+  // On a phone-sized screen the main menu must still be there (the app has no script-driven drawer).
+  await page.setViewportSize({ width: 390, height: 844 });
+  const menu = page.getByRole('navigation', { name: 'Hovedmenu' });
+  const labels = ['Forside', 'Skoler', 'Medarbejdere', 'Partnere', 'Brugere'];
+  let hidden = [];
+  for (const label of labels) {
+    if (!(await menu.getByRole('link', { name: label, exact: true }).first().isVisible())) hidden.push(label);
+  }
+  // DKFDS's script moves what does not fit into a "Mere" dropdown: open it, as a person would.
+  const more = menu.getByRole('button', { name: 'Mere' });
+  if (hidden.length && await more.isVisible()) {
+    await more.click();
+    const stillHidden = [];
+    for (const label of hidden) {
+      const links = menu.getByRole('link', { name: label, exact: true });
+      let seen = false;
+      for (let i = 0; i < await links.count(); i++) seen ||= await links.nth(i).isVisible();
+      if (!seen) stillHidden.push(label);
+    }
+    hidden = stillHidden;
+    await page.screenshot({ path: path.join(SCREEN_DIR, 'menu-mere-390.png') });
+    await page.keyboard.press('Escape');
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.deepEqual(hidden, [], 'main menu links hidden at 390 px width');
+}));
+
+test('3. a school leader is refused staff of another school but sees their own', journey(async (t, checkPage) => {
   // The coordinator's staff list shows every school: find someone at Hedelundskolen there.
   const coord = await fresh();
   await coord.goto('/login');
@@ -131,6 +184,10 @@ test('3. a school leader is refused staff of another school but sees their own',
   assert.equal(await h1(page), 'Du har ikke adgang til siden');
   await checkPage(page, 'forbidden-403');
 
+  // The error page has no main menu: back to the start page with its button, then the menu.
+  await follow(page, page.getByRole('main').getByRole('link', { name: 'Gå til forsiden' }));
+  assert.equal(pathOf(page), '/');
+  assert.equal(await h1(page), USERS.skoleleder.h1, 'still logged in after the 403');
   await clickNav(page, 'Medarbejdere');
   assert.equal(pathOf(page), '/medarbejdere');
   await checkPage(page, 'medarbejdere-skoleleder');
@@ -143,9 +200,9 @@ test('3. a school leader is refused staff of another school but sees their own',
   assert.equal(ownRes.status(), 200);
   assert.equal(await h1(page), ownName);
   await checkPage(page, 'medarbejder-skoleleder');
-});
+}));
 
-test('4. logging out ends the session, also for the back button', async () => {
+test('4. logging out ends the session, also for the back button', journey(async (t, checkPage) => {
   const page = await fresh();
   await page.goto('/login');
   await login(page, USERS.koordinator.email);
@@ -164,6 +221,7 @@ test('4. logging out ends the session, also for the back button', async () => {
   await page.waitForLoadState('load');
   const body = await page.locator('body').innerText().catch(() => '');
   const heading = await page.locator('h1').first().innerText({ timeout: 2000 }).catch(() => '');
+  t.diagnostic(`after logout, the back button led to ${page.url()} (h1 "${heading.trim()}")`);
   assert.notEqual(heading.trim(), USERS.koordinator.h1, `back after logout shows the start page again (${page.url()})`);
   assert.ok(!body.includes(userName), `back after logout still shows the user's name (${page.url()})`);
   assert.equal(await page.getByRole('button', { name: 'Log ud' }).count(), 0, 'no "Log ud" button after logout');
@@ -172,9 +230,9 @@ test('4. logging out ends the session, also for the back button', async () => {
   assert.equal(pathOf(page), '/login', '/ after logout redirects to /login');
   assert.equal(res.status(), 200);
   assert.equal(await h1(page), 'Log ind i Udsyn');
-});
+}));
 
-test('5. the login form shows an error summary that takes focus and keeps the e-mail', async () => {
+test('5. the login form shows an error summary that takes focus and keeps the e-mail', journey(async (t, checkPage) => {
   const page = await fresh();
   await page.goto('/login');
   await navigate(page, () => page.getByRole('button', { name: 'Log ind' }).click());
@@ -202,7 +260,7 @@ test('5. the login form shows an error summary that takes focus and keeps the e-
   assert.equal(await page.getByLabel('Adgangskode').inputValue(), '', 'the password is not echoed back');
   assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary');
   await checkPage(page, 'login-fejl-adgangskode');
-});
+}));
 
 /** Presses Tab until `isTarget` holds for the focused element; returns what was focused on the way. */
 async function tabUntil(page, isTarget, what, max = 40) {
@@ -216,6 +274,8 @@ async function tabUntil(page, isTarget, what, max = 40) {
         tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
         text: (el.innerText || el.value || '').trim().slice(0, 40), href: el.getAttribute('href'),
         inNav: !!el.closest('nav'),
+        size: (() => { const r = el.getBoundingClientRect(); return Math.round(r.width) * Math.round(r.height); })(),
+        html: el.outerHTML.slice(0, 80),
       };
     });
     seen.push(info);
@@ -239,7 +299,7 @@ async function focusStyle(page) {
   });
 }
 
-test('6. keyboard only: skip link, login, main menu', async () => {
+test('6. keyboard only: skip link, login, main menu', journey(async (t, checkPage) => {
   const page = await fresh();
   await page.goto('/login');
   await page.keyboard.press('Tab');
@@ -260,10 +320,11 @@ test('6. keyboard only: skip link, login, main menu', async () => {
   assert.ok(skip.box.y >= 0 && skip.box.x >= 0 && skip.box.x < skip.viewport.width && skip.box.y < skip.viewport.height,
     `the focused skip link is inside the viewport (${JSON.stringify(skip.box)})`);
   assert.ok(await page.locator('a.skipnav').isVisible());
+  t.diagnostic(`skip link focus style: outline "${skip.outline}", box-shadow "${skip.boxShadow}"`);
   assert.ok(skip.outline || skip.boxShadow, `the focused skip link has a focus outline or box-shadow (${JSON.stringify(skip)})`);
 
   // Log in with the keyboard only.
-  await tabUntil(page, (f) => f.id === 'email', 'the e-mail field');
+  const stops = await tabUntil(page, (f) => f.id === 'email', 'the e-mail field');
   await page.keyboard.type(USERS.koordinator.email);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'password', 'Tab from e-mail goes to password');
@@ -276,9 +337,14 @@ test('6. keyboard only: skip link, login, main menu', async () => {
   const seen = await tabUntil(page, (f) => f.inNav && f.text === 'Skoler', 'the menu link "Skoler"');
   assert.ok(seen.some((f) => f.inNav && f.text === 'Forside'), 'Tab passes "Forside" before "Skoler"');
   const nav = await focusStyle(page);
+  t.diagnostic(`menu link focus style: outline "${nav.outline}", box-shadow "${nav.boxShadow}"`);
   assert.ok(nav.outline || nav.boxShadow, `the focused menu link has a focus outline or box-shadow (${JSON.stringify(nav)})`);
   await navigate(page, () => page.keyboard.press('Enter'));
   assert.equal(pathOf(page), '/skoler');
   assert.equal(await h1(page), 'Skoler');
+
+  // Every element that Tab reached on the way must be visible: a focus on nothing loses the user.
+  const invisible = [...stops, ...seen].filter((f) => f.tag !== 'body' && f.size === 0);
+  assert.deepEqual(invisible.map((f) => f.html), [], 'Tab stops with no visible size (focus lands on something unseen)');
   // Pages already checked in journey 2 (/skoler) are not checked again.
-});
+}));

@@ -42,7 +42,10 @@ else
 fi
 
 if [ -z "${UDSYN_BIN:-}" ]; then
-  (cd "$ROOT" && cargo build --quiet)
+  if ! (cd "$ROOT" && cargo build --quiet); then
+    echo "e2e: cargo build failed; fix the build, or test an existing binary with UDSYN_BIN=..." >&2
+    exit 1
+  fi
   export UDSYN_BIN="$ROOT/target/debug/udsyn"
 fi
 
