@@ -84,7 +84,9 @@ pub fn router(state: AppState) -> Router {
             get(web::staff::edit_form).post(web::staff::update),
         )
         .route("/partnere", get(web::partners::list))
+        .route("/partnere/ny", get(web::partners::new_form).post(web::partners::create))
         .route("/partnere/{id}", get(web::partners::show))
+        .route("/partnere/{id}/rediger", get(web::partners::edit_form).post(web::partners::update))
         .route("/brugere", get(web::accounts::list))
         .route(
             "/brugere/ny",
