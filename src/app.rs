@@ -1,5 +1,6 @@
 //! The application state, the routes, and every middleware layer, in one place.
 
+use std::convert::Infallible;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +57,8 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
 
+    let max_body = state.config.max_body_bytes;
+    let import_max = state.config.import_max_bytes;
     let pages = Router::new()
         .route("/", get(web::start::page))
         .route("/login", get(web::login::form).post(web::login::submit))
@@ -84,9 +87,15 @@ pub fn router(state: AppState) -> Router {
             get(web::staff::edit_form).post(web::staff::update),
         )
         .route("/partnere", get(web::partners::list))
-        .route("/partnere/ny", get(web::partners::new_form).post(web::partners::create))
+        .route(
+            "/partnere/ny",
+            get(web::partners::new_form).post(web::partners::create),
+        )
         .route("/partnere/{id}", get(web::partners::show))
-        .route("/partnere/{id}/rediger", get(web::partners::edit_form).post(web::partners::update))
+        .route(
+            "/partnere/{id}/rediger",
+            get(web::partners::edit_form).post(web::partners::update),
+        )
         .route("/brugere", get(web::accounts::list))
         .route(
             "/brugere/ny",
@@ -98,12 +107,33 @@ pub fn router(state: AppState) -> Router {
             "/invitation/{token}",
             get(web::accounts::accept_form).post(web::accounts::accept),
         )
+        .route("/medarbejdere/import", get(web::import::form))
+        .route("/medarbejdere/import/{id}", get(web::import::show))
+        .route("/medarbejdere/import/{id}/status", get(web::import::status))
+        .route(
+            "/medarbejdere/import/{id}/fejlrapport.csv",
+            get(web::import::report),
+        )
+        .route("/medarbejdere/import/{id}/importer", post(web::import::run))
+        .route(
+            "/medarbejdere/import/{id}/annuller",
+            post(web::import::cancel),
+        )
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async {
             AppError::BadRequest(
                 "Siden kan ikke bruges på den måde. Gå tilbage og prøv igen.".into(),
             )
         })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        // Staff lists are larger than forms: this route has its own limit.
+        .route(
+            "/medarbejdere/import",
+            post(web::import::upload)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(import_max))
+                .layer::<_, Infallible>(RequestBodyLimitLayer::new(import_max)),
+        )
         // Private pages must not be kept by the browser: after logout, Back shows nothing.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -111,15 +141,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(same_origin_posts));
 
-    let max_body = state.config.max_body_bytes;
     Router::new()
         .route("/healthz", get(web::health::healthz))
         .route("/readyz", get(web::health::readyz))
         .nest("/static", static_files)
         .merge(pages)
         .with_state(state)
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn(danish_limit_page))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())

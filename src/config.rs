@@ -23,6 +23,8 @@ pub struct Config {
     pub cookie_secure: CookieSecure,
     /// `DATABASE_MAX_CONNECTIONS`.
     pub max_connections: u32,
+    /// `IMPORT_MAX_BYTES`: the largest staff list that can be uploaded.
+    pub import_max_bytes: usize,
     /// `UDSYN_STATIC_DIR`: the folder with DKFDS and Udsyn's CSS and JavaScript.
     pub static_dir: std::path::PathBuf,
 }
@@ -56,6 +58,7 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             cookie_secure: CookieSecure::Auto,
             max_connections: 10,
+            import_max_bytes: 10 * 1024 * 1024,
             static_dir: default_static_dir(),
         }
     }
@@ -96,6 +99,7 @@ impl Config {
                 }
             },
             max_connections: parse_num("DATABASE_MAX_CONNECTIONS", 10)?.clamp(2, 200) as u32,
+            import_max_bytes: parse_num("IMPORT_MAX_BYTES", d.import_max_bytes as u64)? as usize,
             static_dir: var("UDSYN_STATIC_DIR")
                 .map(Into::into)
                 .unwrap_or(d.static_dir),

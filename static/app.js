@@ -9,3 +9,30 @@
     summary.focus();
   }
 })();
+
+// A staff import's progress bar follows the job without reloading; when the job is done, the
+// page is reloaded to show the result. Without JavaScript the "Opdatér status" link does the same.
+(function () {
+  var box = document.getElementById("import-progress");
+  if (!box || !window.fetch) return;
+  var bar = document.getElementById("progress-bar");
+  var text = document.getElementById("progress-text");
+  var url = box.getAttribute("data-status-url");
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        var pct = s.total > 0 ? Math.min(100, Math.floor((s.done * 100) / s.total)) : 0;
+        bar.value = pct;
+        bar.textContent = pct + " %";
+        text.textContent = pct + " % færdig.";
+        if (s.status === "kontrolleres" || s.status === "importeres") {
+          setTimeout(poll, 400);
+        } else {
+          window.location.reload();
+        }
+      })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+  setTimeout(poll, 300);
+})();

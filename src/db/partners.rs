@@ -147,7 +147,11 @@ pub async fn search(db: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<Vec<Pag
         "mobiliteter" => "mobility_count",
         _ => "name",
     };
-    let dir = if f.descending { "DESC NULLS LAST" } else { "ASC NULLS LAST" };
+    let dir = if f.descending {
+        "DESC NULLS LAST"
+    } else {
+        "ASC NULLS LAST"
+    };
     sqlx::query_as(&format!(
         "SELECT x.*, count(*) OVER () AS total FROM ({SELECT}
            WHERE ($1::text IS NULL OR lower(p.name) LIKE $1 OR lower(p.city) LIKE $1 OR p.oid ILIKE $1
@@ -170,5 +174,7 @@ pub async fn search(db: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<Vec<Pag
 
 /// Countries for selects, by Danish name.
 pub async fn countries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as("SELECT code::text, name_da FROM countries WHERE code <> 'DK' ORDER BY name_da").fetch_all(db).await
+    sqlx::query_as("SELECT code::text, name_da FROM countries WHERE code <> 'DK' ORDER BY name_da")
+        .fetch_all(db)
+        .await
 }

@@ -2,6 +2,7 @@
 
 pub mod format;
 pub mod kinds;
+pub mod staff_import;
 pub mod validate;
 
 pub use kinds::{JobRole, MobilityStatus, OrgKind, PartnerKind, Role};

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod forms;
 pub mod health;
 pub mod history;
+pub mod import;
 pub mod list;
 pub mod login;
 pub mod partners;

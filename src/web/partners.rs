@@ -40,7 +40,10 @@ impl PartnerLine {
             kind: label_or_code(&p.kind, PartnerKind::from_code, PartnerKind::label),
             country: p.country_name.clone(),
             city: p.city.clone(),
-            since: p.cooperation_since.map(|y| y.to_string()).unwrap_or_default(),
+            since: p
+                .cooperation_since
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
             mobilities: p.mobility_count,
             active: p.active,
         }
@@ -88,11 +91,22 @@ const COLUMNS: &[(&str, &str, bool)] = &[
     ("mobiliteter", "Mobiliteter", true),
 ];
 
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let sort = COLUMNS.iter().map(|c| c.0).find(|c| *c == q.sorter).unwrap_or("navn");
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let sort = COLUMNS
+        .iter()
+        .map(|c| c.0)
+        .find(|c| *c == q.sorter)
+        .unwrap_or("navn");
     let descending = q.retning == "ned";
     let countries = db::partners::countries(&state.pool).await?;
-    let country = countries.iter().find(|(c, _)| *c == q.land).map(|(c, _)| c.clone());
+    let country = countries
+        .iter()
+        .find(|(c, _)| *c == q.land)
+        .map(|(c, _)| c.clone());
     let kind = PartnerKind::from_code(&q.kind).map(|k| k.code().to_string());
     let active = match q.status.as_str() {
         "aktive" => Some(true),
@@ -120,8 +134,22 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         ("land", country.clone().unwrap_or_default()),
         ("type", kind.clone().unwrap_or_default()),
         ("status", q.status.clone()),
-        ("sorter", if sort == "navn" { String::new() } else { sort.to_string() }),
-        ("retning", if descending { "ned".into() } else { String::new() }),
+        (
+            "sorter",
+            if sort == "navn" {
+                String::new()
+            } else {
+                sort.to_string()
+            },
+        ),
+        (
+            "retning",
+            if descending {
+                "ned".into()
+            } else {
+                String::new()
+            },
+        ),
     ]);
     let page_view = ListPage {
         layout: Layout::new("Partnere i udlandet", "partnere", &user),
@@ -130,9 +158,21 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         rows: rows.iter().map(|r| PartnerLine::from(&r.partner)).collect(),
         can_edit: user.is_coordinator(),
         q: q.q.trim().to_string(),
-        countries: options(countries.iter().map(|(c, n)| (c.as_str(), n.as_str())), country.as_deref().unwrap_or(""), Some("Alle lande")),
-        kinds: options(PartnerKind::ALL.iter().map(|k| (k.code(), k.label())), kind.as_deref().unwrap_or(""), Some("Alle typer")),
-        states: options([("aktive", "Aktive"), ("inaktive", "Inaktive")], &q.status, Some("Aktive og inaktive")),
+        countries: options(
+            countries.iter().map(|(c, n)| (c.as_str(), n.as_str())),
+            country.as_deref().unwrap_or(""),
+            Some("Alle lande"),
+        ),
+        kinds: options(
+            PartnerKind::ALL.iter().map(|k| (k.code(), k.label())),
+            kind.as_deref().unwrap_or(""),
+            Some("Alle typer"),
+        ),
+        states: options(
+            [("aktive", "Aktive"), ("inaktive", "Inaktive")],
+            &q.status,
+            Some("Aktive og inaktive"),
+        ),
     };
     Ok(render(&page_view)?.into_response())
 }
@@ -181,11 +221,23 @@ struct ShowPage {
     history: Vec<history::Entry>,
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, Query(sq): Query<SavedQuery>) -> Result<Response, AppError> {
-    let partner = db::partners::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let mobilities = db::mobilities::summaries(&state.pool, Scope::Partner(partner.id), None, 100).await?;
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    Query(sq): Query<SavedQuery>,
+) -> Result<Response, AppError> {
+    let partner = db::partners::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mobilities =
+        db::mobilities::summaries(&state.pool, Scope::Partner(partner.id), None, 100).await?;
     let history = if user.is_coordinator() {
-        history::entries(audit::history(&state.pool, "partner", &id.to_string()).await?, FIELDS, code_label)
+        history::entries(
+            audit::history(&state.pool, "partner", &id.to_string()).await?,
+            FIELDS,
+            code_label,
+        )
     } else {
         Vec::new()
     };
@@ -245,7 +297,8 @@ pub struct PartnerForm {
 }
 
 fn decimal_text(v: Option<f64>) -> String {
-    v.map(|v| format!("{v}").replace('.', ",")).unwrap_or_default()
+    v.map(|v| format!("{v}").replace('.', ","))
+        .unwrap_or_default()
 }
 
 impl PartnerForm {
@@ -263,7 +316,10 @@ impl PartnerForm {
             contact_name: p.contact_name.clone(),
             contact_email: p.contact_email.clone(),
             languages: p.languages.clone(),
-            cooperation_since: p.cooperation_since.map(|y| y.to_string()).unwrap_or_default(),
+            cooperation_since: p
+                .cooperation_since
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
             notes: p.notes.clone(),
             active: p.active.then(|| "ja".into()),
             ..Default::default()
@@ -304,13 +360,29 @@ async fn form_page(
 ) -> Result<FormPage, AppError> {
     let countries = db::partners::countries(&state.pool).await?;
     let (heading, action, cancel) = match existing {
-        None => ("Ny partner".to_string(), "/partnere/ny".to_string(), "/partnere".to_string()),
-        Some((id, name)) => (format!("Rediger {name}"), format!("/partnere/{id}/rediger"), format!("/partnere/{id}")),
+        None => (
+            "Ny partner".to_string(),
+            "/partnere/ny".to_string(),
+            "/partnere".to_string(),
+        ),
+        Some((id, name)) => (
+            format!("Rediger {name}"),
+            format!("/partnere/{id}/rediger"),
+            format!("/partnere/{id}"),
+        ),
     };
     Ok(FormPage {
         layout: Layout::new(&heading, "partnere", user).with_errors(&errors),
-        kinds: options(PartnerKind::ALL.iter().map(|k| (k.code(), k.label())), &f.kind, Some("Vælg type")),
-        countries: options(countries.iter().map(|(c, n)| (c.as_str(), n.as_str())), &f.country_code, Some("Vælg land")),
+        kinds: options(
+            PartnerKind::ALL.iter().map(|k| (k.code(), k.label())),
+            &f.kind,
+            Some("Vælg type"),
+        ),
+        countries: options(
+            countries.iter().map(|(c, n)| (c.as_str(), n.as_str())),
+            &f.country_code,
+            Some("Vælg land"),
+        ),
         errors,
         f,
         places,
@@ -323,7 +395,11 @@ async fn form_page(
 }
 
 /// The towns that match the typed city in the chosen country, for the person to pick from.
-async fn find_places(state: &AppState, f: &PartnerForm, errors: &mut FormErrors) -> Result<(Vec<PlaceChoice>, String), AppError> {
+async fn find_places(
+    state: &AppState,
+    f: &PartnerForm,
+    errors: &mut FormErrors,
+) -> Result<(Vec<PlaceChoice>, String), AppError> {
     if f.country_code.trim().is_empty() {
         errors.add("country_code", "Vælg land, før du søger efter byen.");
         return Ok((Vec::new(), String::new()));
@@ -334,11 +410,16 @@ async fn find_places(state: &AppState, f: &PartnerForm, errors: &mut FormErrors)
     }
     let found = db::places::search(&state.pool, f.country_code.trim(), &f.city, 12).await?;
     let note = if found.is_empty() {
-        format!("Ingen byer i stedtabellen begynder med «{}». Skriv byen og koordinaterne selv.", f.city.trim())
+        format!(
+            "Ingen byer i stedtabellen begynder med «{}». Skriv byen og koordinaterne selv.",
+            f.city.trim()
+        )
     } else {
         format!("{} byer fundet. Vælg den rigtige, og gem.", found.len())
     };
-    let first_exact = found.first().is_some_and(|p| p.name.to_lowercase() == f.city.trim().to_lowercase());
+    let first_exact = found
+        .first()
+        .is_some_and(|p| p.name.to_lowercase() == f.city.trim().to_lowercase());
     let choices = found
         .iter()
         .enumerate()
@@ -356,7 +437,11 @@ async fn find_places(state: &AppState, f: &PartnerForm, errors: &mut FormErrors)
     Ok((choices, note))
 }
 
-async fn parse(state: &AppState, f: &PartnerForm, errors: &mut FormErrors) -> Result<Option<db::partners::Input>, AppError> {
+async fn parse(
+    state: &AppState,
+    f: &PartnerForm,
+    errors: &mut FormErrors,
+) -> Result<Option<db::partners::Input>, AppError> {
     let mut text = |field: &'static str, r: Result<String, String>| match r {
         Ok(v) => v,
         Err(m) => {
@@ -364,7 +449,10 @@ async fn parse(state: &AppState, f: &PartnerForm, errors: &mut FormErrors) -> Re
             String::new()
         }
     };
-    let name = text("name", validate::required(&f.name, 300, "Skriv partnerens navn."));
+    let name = text(
+        "name",
+        validate::required(&f.name, 300, "Skriv partnerens navn."),
+    );
     let website = text("website", validate::optional(&f.website, 300));
     let contact_name = text("contact_name", validate::optional(&f.contact_name, 200));
     let languages = text("languages", validate::optional(&f.languages, 200));
@@ -382,7 +470,11 @@ async fn parse(state: &AppState, f: &PartnerForm, errors: &mut FormErrors) -> Re
         String::new()
     });
     let country = f.country_code.trim().to_uppercase();
-    if !db::partners::countries(&state.pool).await?.iter().any(|(c, _)| *c == country) {
+    if !db::partners::countries(&state.pool)
+        .await?
+        .iter()
+        .any(|(c, _)| *c == country)
+    {
         errors.add("country_code", "Vælg et land fra listen.");
     }
     let since = match f.cooperation_since.trim() {
@@ -395,16 +487,28 @@ async fn parse(state: &AppState, f: &PartnerForm, errors: &mut FormErrors) -> Re
             }
         },
     };
-    let mut latitude = validate::decimal_in(&f.latitude, -90.0, 90.0, "Breddegraden").unwrap_or_else(|m| {
-        errors.add("latitude", m);
-        None
-    });
-    let mut longitude = validate::decimal_in(&f.longitude, -180.0, 180.0, "Længdegraden").unwrap_or_else(|m| {
-        errors.add("longitude", m);
-        None
-    });
-    if latitude.is_some() != longitude.is_some() && errors.get("latitude").is_none() && errors.get("longitude").is_none() {
-        errors.add(if latitude.is_none() { "latitude" } else { "longitude" }, "Skriv både bredde- og længdegrad, eller ingen af dem.");
+    let mut latitude = validate::decimal_in(&f.latitude, -90.0, 90.0, "Breddegraden")
+        .unwrap_or_else(|m| {
+            errors.add("latitude", m);
+            None
+        });
+    let mut longitude = validate::decimal_in(&f.longitude, -180.0, 180.0, "Længdegraden")
+        .unwrap_or_else(|m| {
+            errors.add("longitude", m);
+            None
+        });
+    if latitude.is_some() != longitude.is_some()
+        && errors.get("latitude").is_none()
+        && errors.get("longitude").is_none()
+    {
+        errors.add(
+            if latitude.is_none() {
+                "latitude"
+            } else {
+                "longitude"
+            },
+            "Skriv både bredde- og længdegrad, eller ingen af dem.",
+        );
     }
     // A town picked from the list gives the city's name and coordinates.
     let mut place_id = None;
@@ -416,11 +520,17 @@ async fn parse(state: &AppState, f: &PartnerForm, errors: &mut FormErrors) -> Re
                 longitude = Some(p.longitude);
                 place_id = Some(p.geonameid);
             }
-            _ => errors.add("city", "Den valgte by ligger ikke i det valgte land. Søg byen igen."),
+            _ => errors.add(
+                "city",
+                "Den valgte by ligger ikke i det valgte land. Søg byen igen.",
+            ),
         }
     } else if latitude.is_none() && !city.is_empty() && errors.get("country_code").is_none() {
         // A typed name that matches a town exactly fills in the coordinates too.
-        if let Some(p) = db::places::search(&state.pool, &country, &city, 1).await?.into_iter().next()
+        if let Some(p) = db::places::search(&state.pool, &country, &city, 1)
+            .await?
+            .into_iter()
+            .next()
             && p.name.to_lowercase() == city.to_lowercase()
         {
             city = p.name;
@@ -457,20 +567,47 @@ fn unique_error(e: &sqlx::Error, errors: &mut FormErrors) -> bool {
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    let f = PartnerForm { active: Some("ja".into()), ..Default::default() };
-    Ok(render(&form_page(&state, &user, f, FormErrors::default(), None, Vec::new(), String::new()).await?)?.into_response())
+    let f = PartnerForm {
+        active: Some("ja".into()),
+        ..Default::default()
+    };
+    Ok(render(
+        &form_page(
+            &state,
+            &user,
+            f,
+            FormErrors::default(),
+            None,
+            Vec::new(),
+            String::new(),
+        )
+        .await?,
+    )?
+    .into_response())
 }
 
-async fn save(state: AppState, user: CurrentUser, existing: Option<db::partners::Partner>, f: PartnerForm) -> Result<Response, AppError> {
+async fn save(
+    state: AppState,
+    user: CurrentUser,
+    existing: Option<db::partners::Partner>,
+    f: PartnerForm,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
     check_csrf(&user, &f.csrf)?;
     let label = existing.as_ref().map(|p| (p.id, p.name.as_str()));
     let mut errors = FormErrors::default();
     if f.handling == "find" {
         let (places, note) = find_places(&state, &f, &mut errors).await?;
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
         let page = form_page(&state, &user, f, errors, label, places, note).await?;
         return Ok((status, render(&page)?).into_response());
     }
@@ -481,7 +618,9 @@ async fn save(state: AppState, user: CurrentUser, existing: Option<db::partners:
             None => None,
         };
         let saved = match &existing {
-            Some(p) => db::partners::update(&mut *tx, p.id, &input).await.map(|_| p.id),
+            Some(p) => db::partners::update(&mut *tx, p.id, &input)
+                .await
+                .map(|_| p.id),
             None => db::partners::insert(&mut *tx, &input).await,
         };
         match saved {
@@ -492,7 +631,19 @@ async fn save(state: AppState, user: CurrentUser, existing: Option<db::partners:
                     Some(p) if p.active && !input.active => "partner gjort inaktiv",
                     Some(_) => "partner ændret",
                 };
-                audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action, entity: "partner", entity_id: id.to_string(), before, after, reason: "" }).await?;
+                audit::record(
+                    &mut *tx,
+                    audit::Entry {
+                        account_id: Some(user.account_id),
+                        action,
+                        entity: "partner",
+                        entity_id: id.to_string(),
+                        before,
+                        after,
+                        reason: "",
+                    },
+                )
+                .await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/partnere/{id}?gemt=1")).into_response());
             }
@@ -504,19 +655,45 @@ async fn save(state: AppState, user: CurrentUser, existing: Option<db::partners:
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
 
-pub async fn create(State(state): State<AppState>, user: CurrentUser, DaForm(f): DaForm<PartnerForm>) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    DaForm(f): DaForm<PartnerForm>,
+) -> Result<Response, AppError> {
     save(state, user, None, f).await
 }
 
-pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Id(id): Id) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    let p = db::partners::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    let page = form_page(&state, &user, PartnerForm::from_partner(&p), FormErrors::default(), Some((id, &p.name)), Vec::new(), String::new()).await?;
+    let p = db::partners::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = form_page(
+        &state,
+        &user,
+        PartnerForm::from_partner(&p),
+        FormErrors::default(),
+        Some((id, &p.name)),
+        Vec::new(),
+        String::new(),
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
-pub async fn update(State(state): State<AppState>, user: CurrentUser, Id(id): Id, DaForm(f): DaForm<PartnerForm>) -> Result<Response, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    DaForm(f): DaForm<PartnerForm>,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    let p = db::partners::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let p = db::partners::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     save(state, user, Some(p), f).await
 }

@@ -327,9 +327,8 @@ impl SchoolForm {
             String::new()
         });
         let postcode = self.postcode.trim().to_string();
-        if !postcode.is_empty()
-            && !(postcode.len() == 4 && postcode.chars().all(|c| c.is_ascii_digit()))
-        {
+        let valid_postcode = postcode.len() == 4 && postcode.chars().all(|c| c.is_ascii_digit());
+        if !postcode.is_empty() && !valid_postcode {
             errors.add("postcode", "Postnummeret skal have 4 cifre.");
         }
         let city = validate::optional(&self.city, 100).unwrap_or_else(|m| {
