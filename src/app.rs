@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
     let import_max = state.config.import_max_bytes;
     let pages = Router::new()
         .route("/", get(web::start::page))
+        .route("/om", get(web::about::page))
         .route("/login", get(web::login::form).post(web::login::submit))
         .route(
             "/logout",

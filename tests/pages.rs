@@ -241,6 +241,19 @@ async fn bad_form_bodies_get_danish_4xx_pages() {
 }
 
 #[tokio::test]
+async fn the_about_page_credits_geonames_for_everyone() {
+    let app = TestApp::empty().await;
+    let page = app.client().get("/om").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("GeoNames") && page.body.contains("CC BY 4.0"));
+    assert!(
+        page.body.contains("16.228 byer"),
+        "the bundled towns are loaded"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn health_and_readiness() {
     let app = TestApp::empty().await;
     let mut c = app.client();

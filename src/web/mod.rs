@@ -1,5 +1,6 @@
 //! Pages: one file per area, each with its handlers, askama template structs and form types.
 
+pub mod about;
 pub mod accounts;
 pub mod forms;
 pub mod health;
