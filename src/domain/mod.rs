@@ -1,7 +1,9 @@
 //! Pure types and rules of the consortium: no I/O.
 
 pub mod format;
+pub mod ics;
 pub mod kinds;
+pub mod mobility;
 pub mod staff_import;
 pub mod validate;
 

@@ -2,12 +2,15 @@
 
 pub mod about;
 pub mod accounts;
+pub mod calendar;
 pub mod forms;
 pub mod health;
 pub mod history;
 pub mod import;
 pub mod list;
 pub mod login;
+pub mod mobilities;
+pub mod overview;
 pub mod partners;
 pub mod schools;
 pub mod staff;
@@ -62,12 +65,16 @@ impl Layout {
             vec![("/".into(), "Forside", "forside")];
         match user.role {
             Role::Koordinator => {
+                items.push(("/mobiliteter".into(), "Mobiliteter", "mobiliteter"));
+                items.push(("/oversigt".into(), "Oversigt", "oversigt"));
                 items.push(("/skoler".into(), "Skoler", "skoler"));
                 items.push(("/medarbejdere".into(), "Medarbejdere", "medarbejdere"));
                 items.push(("/partnere".into(), "Partnere", "partnere"));
                 items.push(("/brugere".into(), "Brugere", "brugere"));
             }
             Role::Skoleleder => {
+                items.push(("/mobiliteter".into(), "Mobiliteter", "mobiliteter"));
+                items.push(("/oversigt".into(), "Oversigt", "oversigt"));
                 if let Some(org) = user.organisation_id {
                     items.push((format!("/skoler/{org}"), "Min skole", "skoler"));
                 }
@@ -75,6 +82,7 @@ impl Layout {
                 items.push(("/partnere".into(), "Partnere", "partnere"));
             }
             Role::Medarbejder => {
+                items.push(("/mine-mobiliteter".into(), "Mine mobiliteter", "mine"));
                 items.push(("/partnere".into(), "Partnere", "partnere"));
                 if let Some(me) = user.staff_id {
                     items.push((format!("/medarbejdere/{me}"), "Min profil", "medarbejdere"));

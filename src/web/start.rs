@@ -15,6 +15,7 @@ use crate::error::AppError;
 
 /// A mobility line as the start pages show it.
 pub struct MobilityLine {
+    pub href: String,
     pub when: String,
     pub activity: String,
     pub status: String,
@@ -29,6 +30,7 @@ pub struct MobilityLine {
 impl MobilityLine {
     pub fn from(m: &db::mobilities::Summary) -> MobilityLine {
         MobilityLine {
+            href: format!("/mobiliteter/{}", m.id),
             when: format::date_range(m.start_date, m.end_date),
             activity: m.activity_name.clone(),
             status: label_or_code(&m.status, MobilityStatus::from_code, MobilityStatus::label),

@@ -208,18 +208,22 @@ export class AxeViolationsError extends assert.AssertionError {
   }
 }
 
-const summary = [];
 const checked = new Map();
-const runStarted = new Date().toISOString();
+// node --test runs each *.test.mjs file in its own process, one after the other: they all add to
+// one axe-summary.txt. A file from an earlier run (another run id) is started afresh.
+// run.sh sets E2E_RUN_ID; without it, the files of one `node --test` share its process id.
+const RUN_ID = process.env.E2E_RUN_ID || `node-test-${process.ppid}`;
+const SUMMARY_FILE = path.join(SCREEN_DIR, 'axe-summary.txt');
 
-function writeSummary() {
+function recordSummary(s) {
   fs.mkdirSync(SCREEN_DIR, { recursive: true });
-  const lines = [
-    `# axe-core ${axeVersion()} – tags ${AXE_TAGS.join(', ')} – run ${runStarted}`,
-    '# page\tURL\tviolations (1280 px + 390 px)\trule ids',
-    ...summary.map((s) => `${s.name}\t${s.url}\t${s.count}\t${s.ids.join(',') || '-'}`),
-  ];
-  fs.writeFileSync(path.join(SCREEN_DIR, 'axe-summary.txt'), `${lines.join('\n')}\n`);
+  const header = `# axe-core ${axeVersion()} – tags ${AXE_TAGS.join(', ')} – run ${RUN_ID}\n`;
+  let current = '';
+  try { current = fs.readFileSync(SUMMARY_FILE, 'utf8'); } catch { /* not there yet */ }
+  if (!current.startsWith(header)) {
+    fs.writeFileSync(SUMMARY_FILE, `${header}# page\tURL\tviolations (1280 px + 390 px)\trule ids\n`);
+  }
+  fs.appendFileSync(SUMMARY_FILE, `${s.name}\t${s.url}\t${s.count}\t${s.ids.join(',') || '-'}\n`);
 }
 
 function axeVersion() {
@@ -271,8 +275,7 @@ export async function checkPage(page, name) {
   }
   checked.set(name, pathAndQuery);
   const count = violations.reduce((n, v) => n + v.nodes.length, 0);
-  summary.push({ name, url: pathAndQuery, count, ids: violations.map((v) => v.id) });
-  writeSummary();
+  recordSummary({ name, url: pathAndQuery, count, ids: violations.map((v) => v.id) });
   if (violations.length > 0) {
     const msg = `axe found ${violations.length} rule violation(s) (${count} element(s)) on "${name}" (${pathAndQuery}):\n${violations.map(describe).join('\n')}`;
     if (process.env.E2E_AXE_SOFT === '1') {
@@ -282,4 +285,42 @@ export async function checkPage(page, name) {
     }
   }
   return violations;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the test files
+
+/**
+ * Wraps a journey so that axe violations do not stop it: checkPage's failures are collected and
+ * the test fails at its end with all of them (or with the first other failure, plus them).
+ * The journey is called as fn(t, check), where check(page, name) is the collecting checkPage.
+ */
+export function journey(fn) {
+  return async (t) => {
+    const axeFailures = [];
+    const check = async (page, name) => {
+      try {
+        await checkPage(page, name);
+      } catch (e) {
+        if (!(e instanceof AxeViolationsError)) throw e;
+        axeFailures.push(e.message);
+      }
+    };
+    try {
+      await fn(t, check);
+    } catch (e) {
+      if (axeFailures.length) e.message += `\n\nBefore that:\n${axeFailures.join('\n')}`;
+      throw e;
+    }
+    if (axeFailures.length) assert.fail(axeFailures.join('\n'));
+  };
+}
+
+export function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
+
+/** Clicks a link (or a submit button) and waits for the page it leads to. */
+export function follow(page, locator) {
+  return navigate(page, () => locator.click());
 }

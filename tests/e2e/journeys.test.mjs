@@ -4,8 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  USERS, DEMO_PASSWORD, startApp, launchBrowser, newPage, login, h1, clickNav, navigate, checkPage,
-  AxeViolationsError, SCREEN_DIR,
+  USERS, DEMO_PASSWORD, startApp, launchBrowser, newPage, login, h1, clickNav, navigate,
+  journey, pathOf, follow, SCREEN_DIR,
 } from './harness.mjs';
 import path from 'node:path';
 
@@ -25,44 +25,10 @@ after(async () => {
   if (app) await app.stop();
 });
 
-/**
- * Wraps a journey so that axe violations do not stop it: checkPage's failures are collected and
- * the test fails at its end with all of them (or with the first other failure, plus them).
- */
-function journey(fn) {
-  return async (t) => {
-    const axeFailures = [];
-    const check = async (page, name) => {
-      try {
-        await checkPage(page, name);
-      } catch (e) {
-        if (!(e instanceof AxeViolationsError)) throw e;
-        axeFailures.push(e.message);
-      }
-    };
-    try {
-      await fn(t, check);
-    } catch (e) {
-      if (axeFailures.length) e.message += `\n\nBefore that:\n${axeFailures.join('\n')}`;
-      throw e;
-    }
-    if (axeFailures.length) assert.fail(axeFailures.join('\n'));
-  };
-}
-
 async function fresh() {
   const { context, page } = await newPage(browser, app.baseURL);
   contexts.push(context);
   return page;
-}
-
-function pathOf(page) {
-  return new URL(page.url()).pathname;
-}
-
-/** Clicks a link and waits for the page it leads to. */
-function follow(page, link) {
-  return navigate(page, () => link.click());
 }
 
 test('1. each demo role logs in and lands on its own start page', journey(async (t, checkPage) => {

@@ -54,6 +54,8 @@ rm -f "$ROOT/target/e2e-screens/"*.png "$ROOT/target/e2e-screens/axe-summary.txt
 
 start=$(date +%s)
 status=0
+# Every *.test.mjs runs in its own node process; they add to one axe-summary.txt for this run.
+export E2E_RUN_ID="$(date -u +%Y-%m-%dT%H:%M:%SZ)-$$"
 # TAP reporter: it ends with the summary lines "# tests N", "# pass N", "# fail N".
 node --test --test-concurrency=1 --test-reporter=tap "$HERE"/*.test.mjs || status=$?
 echo "e2e: finished in $(( $(date +%s) - start )) s (exit $status); screenshots and axe-summary.txt in $ROOT/target/e2e-screens"

@@ -1,0 +1,102 @@
+//! iCalendar (RFC 5545) for the calendar feeds: all-day events, escaped text, folded lines.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+pub struct Event {
+    pub uid: String,
+    pub start: NaiveDate,
+    /// The last day of the activity; the feed's DTEND is the day after (exclusive).
+    pub end: NaiveDate,
+    pub summary: String,
+    pub location: String,
+    pub description: String,
+    pub url: String,
+    /// `CONFIRMED`, `TENTATIVE` or `CANCELLED`.
+    pub status: &'static str,
+}
+
+/// Escapes TEXT values: backslash, semicolon, comma and line breaks.
+pub fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets without splitting a UTF-8 character.
+pub fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut len = 0;
+    for c in line.chars() {
+        let w = c.len_utf8();
+        if len + w > 75 {
+            out.push_str("\r\n ");
+            len = 1;
+        }
+        out.push(c);
+        len += w;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+pub fn calendar(name: &str, events: &[Event], now: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    let mut line = |l: String| out.push_str(&fold(&l));
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line("PRODID:-//Herning Kommune//Udsyn//DA".into());
+    line("CALSCALE:GREGORIAN".into());
+    line("METHOD:PUBLISH".into());
+    line(format!("X-WR-CALNAME:{}", escape(name)));
+    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
+    for e in events {
+        line("BEGIN:VEVENT".into());
+        line(format!("UID:{}", e.uid));
+        line(format!("DTSTAMP:{stamp}"));
+        line(format!("DTSTART;VALUE=DATE:{}", e.start.format("%Y%m%d")));
+        line(format!("DTEND;VALUE=DATE:{}", (e.end + Duration::days(1)).format("%Y%m%d")));
+        line(format!("SUMMARY:{}", escape(&e.summary)));
+        line(format!("LOCATION:{}", escape(&e.location)));
+        line(format!("DESCRIPTION:{}", escape(&e.description)));
+        if !e.url.is_empty() {
+            line(format!("URL:{}", e.url));
+        }
+        line(format!("STATUS:{}", e.status));
+        line("TRANSP:OPAQUE".into());
+        line("END:VEVENT".into());
+    }
+    line("END:VCALENDAR".into());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_folds() {
+        assert_eq!(escape("Gent, Belgien; dag 1\nnæste"), "Gent\\, Belgien\\; dag 1\\nnæste");
+        let long = format!("DESCRIPTION:{}", "æ".repeat(60));
+        let folded = fold(&long);
+        for l in folded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        assert_eq!(folded.replace("\r\n ", ""), format!("{long}\r\n"));
+    }
+
+    #[test]
+    fn all_day_events_end_the_day_after() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+        let e = Event {
+            uid: "x@udsyn".into(),
+            start: d(2, 8),
+            end: d(2, 12),
+            summary: "Jobshadowing".into(),
+            location: "Gent".into(),
+            description: String::new(),
+            url: String::new(),
+            status: "CONFIRMED",
+        };
+        let cal = calendar("Udsyn", &[e], "2026-11-23T12:00:00Z".parse().unwrap());
+        assert!(cal.contains("DTSTART;VALUE=DATE:20270208\r\nDTEND;VALUE=DATE:20270213\r\n"));
+        assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));
+    }
+}
