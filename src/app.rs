@@ -98,10 +98,19 @@ pub fn router(state: AppState) -> Router {
             get(web::partners::edit_form).post(web::partners::update),
         )
         .route("/mobiliteter", get(web::mobilities::list))
-        .route("/mobiliteter/ny", get(web::mobilities::new_form).post(web::mobilities::create))
+        .route(
+            "/mobiliteter/ny",
+            get(web::mobilities::new_form).post(web::mobilities::create),
+        )
         .route("/mobiliteter/{id}", get(web::mobilities::show))
-        .route("/mobiliteter/{id}/rediger", get(web::mobilities::edit_form).post(web::mobilities::update))
-        .route("/mobiliteter/{id}/status", post(web::mobilities::change_status))
+        .route(
+            "/mobiliteter/{id}/rediger",
+            get(web::mobilities::edit_form).post(web::mobilities::update),
+        )
+        .route(
+            "/mobiliteter/{id}/status",
+            post(web::mobilities::change_status),
+        )
         .route("/mine-mobiliteter", get(web::mobilities::mine))
         .route("/oversigt", get(web::overview::page))
         .route("/kalender", get(web::calendar::show))

@@ -255,6 +255,19 @@ const PARTNERS: &[PartnerSeed] = &[
         notes: "Kursusudbyder; ugekurser om universelt design for læring.",
     },
     PartnerSeed {
+        key: "lx",
+        name: "Agrupamento de Escolas de Benfica (demo)",
+        kind: "akkrediteret_skole",
+        oid: "E10000209",
+        country: "PT",
+        city: "Lisbon",
+        lat: 38.72509,
+        lon: -9.1498,
+        languages: "portugisisk, engelsk",
+        since: 2025,
+        notes: "Skoleklynge med inkluderende læringscentre; tager imod lærere og pædagoger i jobshadowing.",
+    },
+    PartnerSeed {
         key: "cy",
         name: "Ministry of Education, Sport and Youth – Special Education Unit (demo)",
         kind: "ministerium",
@@ -653,6 +666,15 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
         .await?;
         partner_ids.insert(p.key, id);
     }
+
+    // Link the demo partners to the towns table, as the partner form does.
+    sqlx::query(
+        "UPDATE partners p SET place_id = (SELECT geonameid FROM places pl
+             WHERE pl.country_code = p.country_code AND lower(pl.name) = lower(p.city)
+             ORDER BY pl.population DESC LIMIT 1)",
+    )
+    .execute(&mut **tx)
+    .await?;
 
     let mut project_ids = Vec::new();
     for (reference, year, start, end, euro) in PROJECTS {

@@ -14,6 +14,8 @@ struct Ids {
     me: String,
     partner: String,
     account: String,
+    own_mobility: String,
+    other_mobility: String,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -35,6 +37,10 @@ async fn ids(app: &TestApp) -> Ids {
             .await
             .to_string(),
         partner: id("SELECT id FROM partners WHERE city = 'Porto'")
+            .await
+            .to_string(),
+        own_mobility: id("SELECT id FROM mobilities WHERE start_date = '2027-02-08'").await.to_string(),
+        other_mobility: id("SELECT id FROM mobilities WHERE organisation_id = (SELECT id FROM organisations WHERE name = 'Søbredden Skole (demo)') LIMIT 1")
             .await
             .to_string(),
         account: id("SELECT id FROM accounts WHERE email = 'skoleleder@demo.udsyn.dk'")
@@ -65,6 +71,20 @@ fn matrix(i: &Ids) -> Vec<(String, u16, u16, u16)> {
         ("/brugere/ny".into(), 200, 403, 403),
         (format!("/brugere/{}", i.account), 200, 403, 403),
         ("/logout".into(), 200, 200, 200),
+        ("/mobiliteter".into(), 200, 200, 200),
+        ("/mobiliteter/ny".into(), 200, 200, 403),
+        (format!("/mobiliteter/{}", i.own_mobility), 200, 200, 200),
+        (format!("/mobiliteter/{}", i.other_mobility), 200, 403, 403),
+        (
+            format!("/mobiliteter/{}/rediger", i.other_mobility),
+            200,
+            403,
+            403,
+        ),
+        ("/mine-mobiliteter".into(), 200, 200, 200),
+        ("/oversigt".into(), 200, 200, 200),
+        ("/kalender".into(), 200, 200, 200),
+        ("/medarbejdere/import".into(), 200, 200, 403),
     ]
 }
 
@@ -359,7 +379,7 @@ async fn the_demo_loader_fills_an_empty_database_once() {
         assert!(start.body.contains(school), "{school} on the start page");
     }
     let partners = coord.get("/partnere").await;
-    assert!(partners.body.contains("Viser 1–8 af 8."));
+    assert!(partners.body.contains("Viser 1–9 af 9."));
     for country in [
         "Belgien",
         "Nederlandene",

@@ -184,11 +184,17 @@ pub async fn goals(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<(Uuid,
 
 /// All goals: (id, number, title).
 pub async fn all_goals(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(Uuid, i16, String)>> {
-    sqlx::query_as("SELECT id, number, title FROM goals ORDER BY number").fetch_all(db).await
+    sqlx::query_as("SELECT id, number, title FROM goals ORDER BY number")
+        .fetch_all(db)
+        .await
 }
 
 /// The activity type's limits for a call year: that year's rule, or the latest before it.
-pub async fn limits(db: impl PgExecutor<'_>, activity: &str, call_year: i32) -> sqlx::Result<Option<crate::domain::mobility::Limits>> {
+pub async fn limits(
+    db: impl PgExecutor<'_>,
+    activity: &str,
+    call_year: i32,
+) -> sqlx::Result<Option<crate::domain::mobility::Limits>> {
     let row: Option<(i16, i16, i16, Option<i16>, bool)> = sqlx::query_as(
         "SELECT call_year, min_days, max_days, max_persons, verified FROM activity_type_rules
          WHERE activity_type = $1 AND call_year <= $2 ORDER BY call_year DESC LIMIT 1",
@@ -197,13 +203,17 @@ pub async fn limits(db: impl PgExecutor<'_>, activity: &str, call_year: i32) -> 
     .bind(call_year as i16)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(call_year, min_days, max_days, max_persons, verified)| crate::domain::mobility::Limits {
-        call_year,
-        min_days,
-        max_days,
-        max_persons,
-        verified,
-    }))
+    Ok(
+        row.map(|(call_year, min_days, max_days, max_persons, verified)| {
+            crate::domain::mobility::Limits {
+                call_year,
+                min_days,
+                max_days,
+                max_persons,
+                verified,
+            }
+        }),
+    )
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -248,7 +258,14 @@ pub async fn overlaps(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(person, start, end, partner)| crate::domain::mobility::Busy { person, start, end, partner })
+        .map(
+            |(person, start, end, partner)| crate::domain::mobility::Busy {
+                person,
+                start,
+                end,
+                partner,
+            },
+        )
         .collect())
 }
 
@@ -273,7 +290,15 @@ pub async fn shadowing_at(
     .bind(except)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|(mobility, participants)| crate::domain::mobility::Shadowing { mobility, participants }).collect())
+    Ok(rows
+        .into_iter()
+        .map(
+            |(mobility, participants)| crate::domain::mobility::Shadowing {
+                mobility,
+                participants,
+            },
+        )
+        .collect())
 }
 
 /// What the mobility form saves.
@@ -298,7 +323,12 @@ pub struct Input {
     pub goals: Vec<Uuid>,
 }
 
-pub async fn insert(db: &mut sqlx::PgConnection, i: &Input, by: Uuid, status: &str) -> sqlx::Result<Uuid> {
+pub async fn insert(
+    db: &mut sqlx::PgConnection,
+    i: &Input,
+    by: Uuid,
+    status: &str,
+) -> sqlx::Result<Uuid> {
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO mobilities (activity_type, receiving_partner_id, organisation_id, venue_city, start_date,
              end_date, travel_days, transport, green_travel, project_id, purpose, expected_learning,
@@ -328,7 +358,13 @@ pub async fn insert(db: &mut sqlx::PgConnection, i: &Input, by: Uuid, status: &s
 }
 
 /// Saves the form over version `version`; false when someone else saved in between.
-pub async fn update(db: &mut sqlx::PgConnection, id: Uuid, version: i32, i: &Input, status: Option<&str>) -> sqlx::Result<bool> {
+pub async fn update(
+    db: &mut sqlx::PgConnection,
+    id: Uuid,
+    version: i32,
+    i: &Input,
+    status: Option<&str>,
+) -> sqlx::Result<bool> {
     let r = sqlx::query(
         "UPDATE mobilities SET activity_type = $3, receiving_partner_id = $4, organisation_id = $5,
              venue_city = $6, start_date = $7, end_date = $8, travel_days = $9, transport = $10,
@@ -365,7 +401,10 @@ pub async fn update(db: &mut sqlx::PgConnection, id: Uuid, version: i32, i: &Inp
 }
 
 async fn replace_links(db: &mut sqlx::PgConnection, id: Uuid, i: &Input) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM mobility_participants WHERE mobility_id = $1").bind(id).execute(&mut *db).await?;
+    sqlx::query("DELETE FROM mobility_participants WHERE mobility_id = $1")
+        .bind(id)
+        .execute(&mut *db)
+        .await?;
     let (people, roles): (Vec<Uuid>, Vec<String>) = i.participants.iter().cloned().unzip();
     sqlx::query(
         "INSERT INTO mobility_participants (mobility_id, staff_id, role) SELECT $1, s, r FROM unnest($2::uuid[], $3::text[]) AS t(s, r)",
@@ -375,7 +414,10 @@ async fn replace_links(db: &mut sqlx::PgConnection, id: Uuid, i: &Input) -> sqlx
     .bind(&roles)
     .execute(&mut *db)
     .await?;
-    sqlx::query("DELETE FROM mobility_goals WHERE mobility_id = $1").bind(id).execute(&mut *db).await?;
+    sqlx::query("DELETE FROM mobility_goals WHERE mobility_id = $1")
+        .bind(id)
+        .execute(&mut *db)
+        .await?;
     sqlx::query("INSERT INTO mobility_goals (mobility_id, goal_id) SELECT $1, g FROM unnest($2::uuid[]) AS g")
         .bind(id)
         .bind(&i.goals)
@@ -385,7 +427,13 @@ async fn replace_links(db: &mut sqlx::PgConnection, id: Uuid, i: &Input) -> sqlx
 }
 
 /// Moves a mobility from `from` to `to`; false when its status changed meanwhile.
-pub async fn set_status(db: impl PgExecutor<'_>, id: Uuid, from: &str, to: &str, reason: &str) -> sqlx::Result<bool> {
+pub async fn set_status(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    reason: &str,
+) -> sqlx::Result<bool> {
     let r = sqlx::query(
         "UPDATE mobilities SET status = $3, status_reason = $4, status_changed_at = now(), version = version + 1,
              updated_at = now()
@@ -401,7 +449,10 @@ pub async fn set_status(db: impl PgExecutor<'_>, id: Uuid, from: &str, to: &str,
 }
 
 /// A mobility as the audit log keeps it: the row, its participants and its goals.
-pub async fn snapshot(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<serde_json::Value>> {
+pub async fn snapshot(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> sqlx::Result<Option<serde_json::Value>> {
     sqlx::query_scalar(
         "SELECT to_jsonb(m) - 'created_at' - 'updated_at' - 'status_changed_at'
                 || jsonb_build_object(
@@ -520,7 +571,11 @@ pub struct TimelineRow {
 }
 
 /// Every mobility in scope whose dates touch the calendar year, grouped by school.
-pub async fn timeline(db: impl PgExecutor<'_>, scope: Scope, year: i32) -> sqlx::Result<Vec<TimelineRow>> {
+pub async fn timeline(
+    db: impl PgExecutor<'_>,
+    scope: Scope,
+    year: i32,
+) -> sqlx::Result<Vec<TimelineRow>> {
     let (school, person) = match scope {
         Scope::School(id) => (Some(id), None),
         Scope::Person(id) => (None, Some(id)),

@@ -17,7 +17,11 @@ pub struct Event {
 
 /// Escapes TEXT values: backslash, semicolon, comma and line breaks.
 pub fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
 }
 
 /// Folds a content line at 75 octets without splitting a UTF-8 character.
@@ -52,7 +56,10 @@ pub fn calendar(name: &str, events: &[Event], now: DateTime<Utc>) -> String {
         line(format!("UID:{}", e.uid));
         line(format!("DTSTAMP:{stamp}"));
         line(format!("DTSTART;VALUE=DATE:{}", e.start.format("%Y%m%d")));
-        line(format!("DTEND;VALUE=DATE:{}", (e.end + Duration::days(1)).format("%Y%m%d")));
+        line(format!(
+            "DTEND;VALUE=DATE:{}",
+            (e.end + Duration::days(1)).format("%Y%m%d")
+        ));
         line(format!("SUMMARY:{}", escape(&e.summary)));
         line(format!("LOCATION:{}", escape(&e.location)));
         line(format!("DESCRIPTION:{}", escape(&e.description)));
@@ -73,7 +80,10 @@ mod tests {
 
     #[test]
     fn escapes_and_folds() {
-        assert_eq!(escape("Gent, Belgien; dag 1\nnæste"), "Gent\\, Belgien\\; dag 1\\nnæste");
+        assert_eq!(
+            escape("Gent, Belgien; dag 1\nnæste"),
+            "Gent\\, Belgien\\; dag 1\\nnæste"
+        );
         let long = format!("DESCRIPTION:{}", "æ".repeat(60));
         let folded = fold(&long);
         for l in folded.split("\r\n").filter(|l| !l.is_empty()) {

@@ -24,11 +24,17 @@ pub const TRANSPORTS: &[(&str, &str, bool)] = &[
 ];
 
 pub fn is_green(transport: &str) -> bool {
-    TRANSPORTS.iter().any(|(code, _, green)| *code == transport && *green)
+    TRANSPORTS
+        .iter()
+        .any(|(code, _, green)| *code == transport && *green)
 }
 
 pub fn transport_label(code: &str) -> &str {
-    TRANSPORTS.iter().find(|t| t.0 == code).map(|t| t.1).unwrap_or(code)
+    TRANSPORTS
+        .iter()
+        .find(|t| t.0 == code)
+        .map(|t| t.1)
+        .unwrap_or(code)
 }
 
 /// The limits of an activity type in a call year, as kept in `activity_type_rules`.
@@ -75,14 +81,20 @@ pub struct Problem {
 }
 
 fn problem(field: &'static str, message: impl Into<String>) -> Problem {
-    Problem { field, message: message.into() }
+    Problem {
+        field,
+        message: message.into(),
+    }
 }
 
 /// Checks a mobility against the rules; an empty list means it may be saved.
 pub fn check(f: &Facts) -> Vec<Problem> {
     let mut out = Vec::new();
     if f.end < f.start {
-        out.push(problem("end_date", "Slutdatoen skal ligge på eller efter startdatoen."));
+        out.push(problem(
+            "end_date",
+            "Slutdatoen skal ligge på eller efter startdatoen.",
+        ));
     } else if let Some(l) = f.limits {
         let days = duration_days(f.start, f.end);
         if days < l.min_days as i64 || days > l.max_days as i64 {
@@ -125,12 +137,18 @@ pub fn check(f: &Facts) -> Vec<Problem> {
     if let Some(max) = f.limits.and_then(|l| l.max_persons)
         && f.participant_count > max as usize
     {
-        out.push(problem("deltagere", format!("Højst {max} personer må deltage i et forberedende besøg.")));
+        out.push(problem(
+            "deltagere",
+            format!("Højst {max} personer må deltage i et forberedende besøg."),
+        ));
     }
     if !f.foreign_participants.is_empty() {
         out.push(problem(
             "deltagere",
-            format!("Du kan kun tilmelde medarbejdere fra din egen skole. Fjern {}.", f.foreign_participants.join(", ")),
+            format!(
+                "Du kan kun tilmelde medarbejdere fra din egen skole. Fjern {}.",
+                f.foreign_participants.join(", ")
+            ),
         ));
     }
     for b in &f.overlaps {
@@ -161,7 +179,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [Action::Submit, Action::Approve, Action::Reject, Action::Complete, Action::Cancel];
+    pub const ALL: [Action; 5] = [
+        Action::Submit,
+        Action::Approve,
+        Action::Reject,
+        Action::Complete,
+        Action::Cancel,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -212,7 +236,12 @@ pub struct Actor {
 }
 
 /// Whether `actor` may do `action` to a mobility in `from`; `Err` says why not, in Danish.
-pub fn allowed(actor: Actor, from: MobilityStatus, action: Action, ended: bool) -> Result<MobilityStatus, &'static str> {
+pub fn allowed(
+    actor: Actor,
+    from: MobilityStatus,
+    action: Action,
+    ended: bool,
+) -> Result<MobilityStatus, &'static str> {
     use MobilityStatus::*;
     let coordinator = actor.role == Role::Koordinator;
     let leader = actor.role == Role::Skoleleder && actor.owns;
@@ -220,13 +249,19 @@ pub fn allowed(actor: Actor, from: MobilityStatus, action: Action, ended: bool) 
         Action::Submit => matches!(from, Kladde | Afvist) && (coordinator || leader),
         Action::Approve | Action::Reject => from == Indstillet && coordinator,
         Action::Complete => from == Godkendt && coordinator,
-        Action::Cancel => matches!(from, Kladde | Indstillet | Godkendt | Afvist) && (coordinator || leader),
+        Action::Cancel => {
+            matches!(from, Kladde | Indstillet | Godkendt | Afvist) && (coordinator || leader)
+        }
     };
     if !ok {
         return Err(match (actor.role, action) {
-            (Role::Medarbejder, _) => "Som medarbejder kan du se dine mobiliteter, men ikke ændre dem.",
+            (Role::Medarbejder, _) => {
+                "Som medarbejder kan du se dine mobiliteter, men ikke ændre dem."
+            }
             (Role::Skoleleder, _) if !actor.owns => "Mobiliteten hører til en anden skole.",
-            (Role::Skoleleder, Action::Approve | Action::Reject | Action::Complete) => "Kun forvaltningen kan godkende, afvise og markere mobiliteter som gennemført.",
+            (Role::Skoleleder, Action::Approve | Action::Reject | Action::Complete) => {
+                "Kun forvaltningen kan godkende, afvise og markere mobiliteter som gennemført."
+            }
             _ => "Det kan ikke lade sig gøre i mobilitetens nuværende status.",
         });
     }
@@ -240,7 +275,9 @@ pub fn allowed(actor: Actor, from: MobilityStatus, action: Action, ended: bool) 
 pub fn may_edit(actor: Actor, status: MobilityStatus) -> bool {
     match actor.role {
         Role::Koordinator => status != MobilityStatus::Aflyst,
-        Role::Skoleleder => actor.owns && matches!(status, MobilityStatus::Kladde | MobilityStatus::Afvist),
+        Role::Skoleleder => {
+            actor.owns && matches!(status, MobilityStatus::Kladde | MobilityStatus::Afvist)
+        }
         Role::Medarbejder => false,
     }
 }
@@ -273,7 +310,13 @@ mod tests {
     }
 
     fn limits() -> Limits {
-        Limits { call_year: 2026, min_days: 2, max_days: 60, max_persons: None, verified: false }
+        Limits {
+            call_year: 2026,
+            min_days: 2,
+            max_days: 60,
+            max_persons: None,
+            verified: false,
+        }
     }
 
     fn facts<'a>(l: &'a Limits) -> Facts<'a> {
@@ -284,7 +327,11 @@ mod tests {
             travel_days: 2,
             transport: "fly",
             limits: Some(l),
-            project: Some((NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), d(8, 31), "2026-1-DK01")),
+            project: Some((
+                NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+                d(8, 31),
+                "2026-1-DK01",
+            )),
             participant_count: 2,
             foreign_participants: vec![],
             overlaps: vec![],
@@ -303,58 +350,198 @@ mod tests {
     fn each_rule_speaks_on_its_field() {
         let l = limits();
         let fields = |f: Facts| check(&f).into_iter().map(|p| p.field).collect::<Vec<_>>();
-        assert_eq!(fields(Facts { end: d(3, 7), ..facts(&l) }), ["end_date"]);
-        assert_eq!(fields(Facts { end: d(3, 8), ..facts(&l) }), ["end_date"], "1 day is too short");
-        assert_eq!(fields(Facts { end: d(5, 30), ..facts(&l) }), ["end_date"], "84 days is too long");
-        assert_eq!(fields(Facts { travel_days: 3, ..facts(&l) }), ["travel_days"]);
-        assert!(fields(Facts { travel_days: 6, transport: "tog", ..facts(&l) }).is_empty(), "green travel allows 6");
-        assert_eq!(fields(Facts { travel_days: 7, transport: "tog", ..facts(&l) }), ["travel_days"]);
-        assert_eq!(fields(Facts { start: d(8, 30), end: d(9, 3), ..facts(&l) }), ["start_date"], "outside the project");
-        assert_eq!(fields(Facts { participant_count: 0, ..facts(&l) }), ["deltagere"]);
-        assert_eq!(fields(Facts { foreign_participants: vec!["Peter Ørum".into()], ..facts(&l) }), ["deltagere"]);
-        assert_eq!(fields(Facts { activity_type: "SM-COUR-TRAIN", ..facts(&l) }), ["course_title"]);
-        let busy = Busy { person: "Sofie".into(), start: d(3, 10), end: d(3, 14), partner: "Het Kompas".into() };
-        let p = check(&Facts { overlaps: vec![busy], ..facts(&l) });
-        assert_eq!(p[0].message, "Sofie er allerede af sted 10.–14. marts 2027 hos Het Kompas.");
+        assert_eq!(
+            fields(Facts {
+                end: d(3, 7),
+                ..facts(&l)
+            }),
+            ["end_date"]
+        );
+        assert_eq!(
+            fields(Facts {
+                end: d(3, 8),
+                ..facts(&l)
+            }),
+            ["end_date"],
+            "1 day is too short"
+        );
+        assert_eq!(
+            fields(Facts {
+                end: d(5, 30),
+                ..facts(&l)
+            }),
+            ["end_date"],
+            "84 days is too long"
+        );
+        assert_eq!(
+            fields(Facts {
+                travel_days: 3,
+                ..facts(&l)
+            }),
+            ["travel_days"]
+        );
+        assert!(
+            fields(Facts {
+                travel_days: 6,
+                transport: "tog",
+                ..facts(&l)
+            })
+            .is_empty(),
+            "green travel allows 6"
+        );
+        assert_eq!(
+            fields(Facts {
+                travel_days: 7,
+                transport: "tog",
+                ..facts(&l)
+            }),
+            ["travel_days"]
+        );
+        assert_eq!(
+            fields(Facts {
+                start: d(8, 30),
+                end: d(9, 3),
+                ..facts(&l)
+            }),
+            ["start_date"],
+            "outside the project"
+        );
+        assert_eq!(
+            fields(Facts {
+                participant_count: 0,
+                ..facts(&l)
+            }),
+            ["deltagere"]
+        );
+        assert_eq!(
+            fields(Facts {
+                foreign_participants: vec!["Peter Ørum".into()],
+                ..facts(&l)
+            }),
+            ["deltagere"]
+        );
+        assert_eq!(
+            fields(Facts {
+                activity_type: "SM-COUR-TRAIN",
+                ..facts(&l)
+            }),
+            ["course_title"]
+        );
+        let busy = Busy {
+            person: "Sofie".into(),
+            start: d(3, 10),
+            end: d(3, 14),
+            partner: "Het Kompas".into(),
+        };
+        let p = check(&Facts {
+            overlaps: vec![busy],
+            ..facts(&l)
+        });
+        assert_eq!(
+            p[0].message,
+            "Sofie er allerede af sted 10.–14. marts 2027 hos Het Kompas."
+        );
     }
 
     #[test]
     fn a_preparatory_visit_takes_at_most_three() {
-        let l = Limits { max_persons: Some(3), min_days: 1, ..limits() };
-        let f = Facts { activity_type: "PREP-VISIT", participant_count: 4, ..facts(&l) };
-        assert_eq!(check(&f)[0].message, "Højst 3 personer må deltage i et forberedende besøg.");
-        assert!(check(&Facts { participant_count: 3, ..f }).is_empty());
+        let l = Limits {
+            max_persons: Some(3),
+            min_days: 1,
+            ..limits()
+        };
+        let f = Facts {
+            activity_type: "PREP-VISIT",
+            participant_count: 4,
+            ..facts(&l)
+        };
+        assert_eq!(
+            check(&f)[0].message,
+            "Højst 3 personer må deltage i et forberedende besøg."
+        );
+        assert!(
+            check(&Facts {
+                participant_count: 3,
+                ..f
+            })
+            .is_empty()
+        );
     }
 
     #[test]
     fn transitions_by_role() {
         use MobilityStatus::*;
-        let coord = Actor { role: Role::Koordinator, owns: false };
-        let leader = Actor { role: Role::Skoleleder, owns: true };
-        let other_leader = Actor { role: Role::Skoleleder, owns: false };
-        let staff = Actor { role: Role::Medarbejder, owns: false };
-        assert_eq!(allowed(leader, Kladde, Action::Submit, false), Ok(Indstillet));
-        assert_eq!(allowed(leader, Afvist, Action::Submit, false), Ok(Indstillet));
+        let coord = Actor {
+            role: Role::Koordinator,
+            owns: false,
+        };
+        let leader = Actor {
+            role: Role::Skoleleder,
+            owns: true,
+        };
+        let other_leader = Actor {
+            role: Role::Skoleleder,
+            owns: false,
+        };
+        let staff = Actor {
+            role: Role::Medarbejder,
+            owns: false,
+        };
+        assert_eq!(
+            allowed(leader, Kladde, Action::Submit, false),
+            Ok(Indstillet)
+        );
+        assert_eq!(
+            allowed(leader, Afvist, Action::Submit, false),
+            Ok(Indstillet)
+        );
         assert!(allowed(leader, Indstillet, Action::Approve, false).is_err());
         assert!(allowed(other_leader, Kladde, Action::Submit, false).is_err());
         assert!(allowed(staff, Kladde, Action::Submit, false).is_err());
-        assert_eq!(allowed(coord, Indstillet, Action::Approve, false), Ok(Godkendt));
-        assert_eq!(allowed(coord, Indstillet, Action::Reject, false), Ok(Afvist));
-        assert!(allowed(coord, Kladde, Action::Approve, false).is_err(), "only submitted ones are approved");
-        assert!(allowed(coord, Godkendt, Action::Complete, false).is_err(), "not before the end date");
-        assert_eq!(allowed(coord, Godkendt, Action::Complete, true), Ok(Gennemfoert));
+        assert_eq!(
+            allowed(coord, Indstillet, Action::Approve, false),
+            Ok(Godkendt)
+        );
+        assert_eq!(
+            allowed(coord, Indstillet, Action::Reject, false),
+            Ok(Afvist)
+        );
+        assert!(
+            allowed(coord, Kladde, Action::Approve, false).is_err(),
+            "only submitted ones are approved"
+        );
+        assert!(
+            allowed(coord, Godkendt, Action::Complete, false).is_err(),
+            "not before the end date"
+        );
+        assert_eq!(
+            allowed(coord, Godkendt, Action::Complete, true),
+            Ok(Gennemfoert)
+        );
         assert_eq!(allowed(leader, Godkendt, Action::Cancel, false), Ok(Aflyst));
-        assert!(allowed(coord, Gennemfoert, Action::Cancel, true).is_err(), "not after completion");
+        assert!(
+            allowed(coord, Gennemfoert, Action::Cancel, true).is_err(),
+            "not after completion"
+        );
         assert!(allowed(coord, Aflyst, Action::Submit, false).is_err());
-        assert!(may_edit(leader, Kladde) && may_edit(leader, Afvist) && !may_edit(leader, Indstillet));
+        assert!(
+            may_edit(leader, Kladde) && may_edit(leader, Afvist) && !may_edit(leader, Indstillet)
+        );
         assert!(may_edit(coord, Godkendt) && !may_edit(coord, Aflyst) && !may_edit(staff, Kladde));
     }
 
     #[test]
     fn more_than_two_shadowing_one_host_is_a_warning() {
         assert!(shadowing_warning("SM-JOB-SHDW", 2, &[]).is_none());
-        let other = Shadowing { mobility: Uuid::nil(), participants: 1 };
-        assert!(shadowing_warning("SM-JOB-SHDW", 2, &[other]).unwrap().starts_with("3 deltagere"));
+        let other = Shadowing {
+            mobility: Uuid::nil(),
+            participants: 1,
+        };
+        assert!(
+            shadowing_warning("SM-JOB-SHDW", 2, &[other])
+                .unwrap()
+                .starts_with("3 deltagere")
+        );
         assert!(shadowing_warning("SM-COUR-TRAIN", 5, &[]).is_none());
     }
 }

@@ -33,7 +33,11 @@ struct CalendarPage {
     csrf: String,
 }
 
-async fn page(state: &AppState, user: &CurrentUser, new_link: Option<String>) -> Result<Response, AppError> {
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    new_link: Option<String>,
+) -> Result<Response, AppError> {
     let rows: Vec<(Uuid, Option<Uuid>, DateTime<Utc>)> = sqlx::query_as(
         "SELECT id, staff_id, created_at FROM calendar_feeds WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at",
     )
@@ -46,7 +50,11 @@ async fn page(state: &AppState, user: &CurrentUser, new_link: Option<String>) ->
             .into_iter()
             .map(|(id, staff, at)| FeedLine {
                 id,
-                what: if staff.is_some() { "Mine mobiliteter".into() } else { "Hele konsortiets mobiliteter".into() },
+                what: if staff.is_some() {
+                    "Mine mobiliteter".into()
+                } else {
+                    "Hele konsortiets mobiliteter".into()
+                },
                 created: format::timestamp(at),
             })
             .collect(),
@@ -64,31 +72,50 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Re
 
 fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     state.config.public_url.clone().unwrap_or_else(|| {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:3000");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost:3000");
         format!("http://{host}")
     })
 }
 
-pub async fn create(State(state): State<AppState>, user: CurrentUser, headers: HeaderMap, raw: RawForm) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     check_csrf(&user, &raw.get("csrf"))?;
     let staff = match raw.get("type").as_str() {
         "personlig" => Some(user.staff_id.ok_or(AppError::Forbidden)?),
         "konsortium" if user.is_coordinator() => None,
         "konsortium" => return Err(AppError::Forbidden),
-        _ => return Err(AppError::BadRequest("Vælg hvilken kalender du vil have.".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "Vælg hvilken kalender du vil have.".into(),
+            ));
+        }
     };
     let token = session::new_token();
-    sqlx::query("INSERT INTO calendar_feeds (token_hash, account_id, staff_id) VALUES ($1, $2, $3)")
-        .bind(session::token_hash(&token))
-        .bind(user.account_id)
-        .bind(staff)
-        .execute(&state.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO calendar_feeds (token_hash, account_id, staff_id) VALUES ($1, $2, $3)",
+    )
+    .bind(session::token_hash(&token))
+    .bind(user.account_id)
+    .bind(staff)
+    .execute(&state.pool)
+    .await?;
     let link = format!("{}/kalender/{token}.ics", base_url(&state, &headers));
     page(&state, &user, Some(link)).await
 }
 
-pub async fn revoke(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     check_csrf(&user, &raw.get("csrf"))?;
     let r = sqlx::query("UPDATE calendar_feeds SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL")
         .bind(id)
@@ -101,10 +128,24 @@ pub async fn revoke(State(state): State<AppState>, user: CurrentUser, Id(id): Id
     Ok(Redirect::to("/kalender").into_response())
 }
 
-type FeedRow = (Uuid, String, String, String, String, String, chrono::NaiveDate, chrono::NaiveDate, String);
+type FeedRow = (
+    Uuid,
+    String,
+    String,
+    String,
+    String,
+    String,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+    String,
+);
 
 /// The feed itself, fetched by a calendar program: no login, the address is the key.
-pub async fn feed(State(state): State<AppState>, headers: HeaderMap, Path(file): Path<String>) -> Result<Response, AppError> {
+pub async fn feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
     let feed: Option<(Option<Uuid>, Option<String>)> = sqlx::query_as(
         "SELECT f.staff_id, s.name FROM calendar_feeds f
@@ -135,25 +176,34 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap, Path(file):
     let base = base_url(&state, &headers);
     let events: Vec<ics::Event> = rows
         .into_iter()
-        .map(|(id, status, activity, partner, place, people, start, end, school)| ics::Event {
-            uid: format!("{id}@udsyn"),
-            start,
-            end,
-            summary: format!("{activity} hos {partner}"),
-            location: place,
-            description: format!("Status: {}\nSkole: {school}\nDeltagere: {people}", super::mobilities::status_label(&status)),
-            url: format!("{base}/mobiliteter/{id}"),
-            status: match status.as_str() {
-                "godkendt" | "gennemfoert" => "CONFIRMED",
-                "afvist" | "aflyst" => "CANCELLED",
-                _ => "TENTATIVE",
+        .map(
+            |(id, status, activity, partner, place, people, start, end, school)| ics::Event {
+                uid: format!("{id}@udsyn"),
+                start,
+                end,
+                summary: format!("{activity} hos {partner}"),
+                location: place,
+                description: format!(
+                    "Status: {}\nSkole: {school}\nDeltagere: {people}",
+                    super::mobilities::status_label(&status)
+                ),
+                url: format!("{base}/mobiliteter/{id}"),
+                status: match status.as_str() {
+                    "godkendt" | "gennemfoert" => "CONFIRMED",
+                    "afvist" | "aflyst" => "CANCELLED",
+                    _ => "TENTATIVE",
+                },
             },
-        })
+        )
         .collect();
     let title = match name {
         Some(n) => format!("Udsyn – {n}"),
         None => "Udsyn – konsortiets mobiliteter".to_string(),
     };
     let body = ics::calendar(&title, &events, Utc::now());
-    Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }

@@ -147,27 +147,44 @@ impl<S: Send + Sync> FromRequest<S> for RawForm {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(AppError::BadRequest("Formularen kunne ikke læses. Gå tilbage, genindlæs siden og prøv igen.".into()));
+            return Err(AppError::BadRequest(
+                "Formularen kunne ikke læses. Gå tilbage, genindlæs siden og prøv igen.".into(),
+            ));
         }
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::PayloadTooLarge
-            } else {
-                AppError::BadRequest("Formularen kunne ikke læses. Gå tilbage, genindlæs siden og prøv igen.".into())
-            }
-        })?;
-        Ok(RawForm(form_urlencoded::parse(&bytes).into_owned().collect()))
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| {
+                if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::BadRequest(
+                        "Formularen kunne ikke læses. Gå tilbage, genindlæs siden og prøv igen."
+                            .into(),
+                    )
+                }
+            })?;
+        Ok(RawForm(
+            form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
     }
 }
 
 impl RawForm {
     /// The first value of `name`, or "".
     pub fn get(&self, name: &str) -> String {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 
     /// Every value of `name`.
     pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }

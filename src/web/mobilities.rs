@@ -34,15 +34,25 @@ pub fn scope_of(user: &CurrentUser) -> Result<Scope, AppError> {
 }
 
 fn actor(user: &CurrentUser, m: &db::mobilities::Detail) -> Actor {
-    Actor { role: user.role, owns: user.role == Role::Skoleleder && user.organisation_id == Some(m.organisation_id) }
+    Actor {
+        role: user.role,
+        owns: user.role == Role::Skoleleder && user.organisation_id == Some(m.organisation_id),
+    }
 }
 
 /// May see this mobility: the coordinator; a leader whose school sent it or has staff on it; a participant.
-fn may_see(user: &CurrentUser, m: &db::mobilities::Detail, people: &[db::mobilities::Participant]) -> bool {
+fn may_see(
+    user: &CurrentUser,
+    m: &db::mobilities::Detail,
+    people: &[db::mobilities::Participant],
+) -> bool {
     match user.role {
         Role::Koordinator => true,
         Role::Skoleleder => {
-            user.organisation_id == Some(m.organisation_id) || people.iter().any(|p| Some(p.organisation_id) == user.organisation_id)
+            user.organisation_id == Some(m.organisation_id)
+                || people
+                    .iter()
+                    .any(|p| Some(p.organisation_id) == user.organisation_id)
         }
         Role::Medarbejder => people.iter().any(|p| Some(p.staff_id) == user.staff_id),
     }
@@ -97,27 +107,53 @@ const COLUMNS: &[(&str, &str, bool)] = &[
 ];
 
 async fn activity_types(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
-    Ok(sqlx::query_as("SELECT code, name_da FROM activity_types ORDER BY sort_order").fetch_all(&state.pool).await?)
+    Ok(
+        sqlx::query_as("SELECT code, name_da FROM activity_types ORDER BY sort_order")
+            .fetch_all(&state.pool)
+            .await?,
+    )
 }
 
 fn owned(items: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
     items.iter().map(|(a, b)| (a.as_str(), b.as_str()))
 }
 
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let scope = scope_of(&user)?;
-    let sort = COLUMNS.iter().map(|c| c.0).find(|c| *c == q.sorter).unwrap_or("periode");
+    let sort = COLUMNS
+        .iter()
+        .map(|c| c.0)
+        .find(|c| *c == q.sorter)
+        .unwrap_or("periode");
     let descending = q.retning == "ned";
     let years = db::mobilities::call_years(&state.pool).await?;
     let call_year = q.aar.parse::<i32>().ok().filter(|y| years.contains(y));
-    let school = if user.is_coordinator() { q.skole.parse::<Uuid>().ok() } else { None };
+    let school = if user.is_coordinator() {
+        q.skole.parse::<Uuid>().ok()
+    } else {
+        None
+    };
     let status = MobilityStatus::from_code(&q.status).map(|s| s.code().to_string());
     let types = activity_types(&state).await?;
-    let kind = types.iter().find(|(c, _)| *c == q.kind).map(|(c, _)| c.clone());
+    let kind = types
+        .iter()
+        .find(|(c, _)| *c == q.kind)
+        .map(|(c, _)| c.clone());
     let countries = db::partners::countries(&state.pool).await?;
-    let country = countries.iter().find(|(c, _)| *c == q.land).map(|(c, _)| c.clone());
+    let country = countries
+        .iter()
+        .find(|(c, _)| *c == q.land)
+        .map(|(c, _)| c.clone());
     let goals = db::mobilities::all_goals(&state.pool).await?;
-    let goal = q.maal.parse::<Uuid>().ok().filter(|g| goals.iter().any(|x| x.0 == *g));
+    let goal = q
+        .maal
+        .parse::<Uuid>()
+        .ok()
+        .filter(|g| goals.iter().any(|x| x.0 == *g));
     let page = page_number(&q.side);
     let rows = db::mobilities::search(
         &state.pool,
@@ -144,30 +180,80 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
         ("type", kind.clone().unwrap_or_default()),
         ("land", country.clone().unwrap_or_default()),
         ("maal", goal.map(|g| g.to_string()).unwrap_or_default()),
-        ("sorter", if sort == "periode" { String::new() } else { sort.to_string() }),
-        ("retning", if descending { "ned".into() } else { String::new() }),
+        (
+            "sorter",
+            if sort == "periode" {
+                String::new()
+            } else {
+                sort.to_string()
+            },
+        ),
+        (
+            "retning",
+            if descending {
+                "ned".into()
+            } else {
+                String::new()
+            },
+        ),
     ]);
     let schools = if user.is_coordinator() {
-        let c: Vec<(String, String)> =
-            db::organisations::choices(&state.pool).await?.into_iter().map(|(i, n)| (i.to_string(), n)).collect();
-        options(owned(&c), &school.map(|s| s.to_string()).unwrap_or_default(), Some("Alle skoler"))
+        let c: Vec<(String, String)> = db::organisations::choices(&state.pool)
+            .await?
+            .into_iter()
+            .map(|(i, n)| (i.to_string(), n))
+            .collect();
+        options(
+            owned(&c),
+            &school.map(|s| s.to_string()).unwrap_or_default(),
+            Some("Alle skoler"),
+        )
     } else {
         Vec::new()
     };
-    let year_items: Vec<(String, String)> = years.iter().map(|y| (y.to_string(), y.to_string())).collect();
-    let goal_items: Vec<(String, String)> = goals.iter().map(|(id, n, _)| (id.to_string(), format!("Mål {n}"))).collect();
+    let year_items: Vec<(String, String)> = years
+        .iter()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let goal_items: Vec<(String, String)> = goals
+        .iter()
+        .map(|(id, n, _)| (id.to_string(), format!("Mål {n}")))
+        .collect();
     let page_view = ListPage {
         layout: Layout::new("Mobiliteter", "mobiliteter", &user),
         headers: sort_headers("/mobiliteter", &params, COLUMNS, sort, descending),
         pager: Pager::new("/mobiliteter", &params, page, total, rows.len()),
-        rows: rows.iter().map(|r| MobilityLine::from(&r.summary)).collect(),
+        rows: rows
+            .iter()
+            .map(|r| MobilityLine::from(&r.summary))
+            .collect(),
         may_register: user.role != Role::Medarbejder,
-        years: options(owned(&year_items), &call_year.map(|y| y.to_string()).unwrap_or_default(), Some("Alle år")),
+        years: options(
+            owned(&year_items),
+            &call_year.map(|y| y.to_string()).unwrap_or_default(),
+            Some("Alle år"),
+        ),
         schools,
-        statuses: options(MobilityStatus::ALL.iter().map(|s| (s.code(), s.label())), status.as_deref().unwrap_or(""), Some("Alle")),
-        types: options(owned(&types), kind.as_deref().unwrap_or(""), Some("Alle typer")),
-        countries: options(owned(&countries), country.as_deref().unwrap_or(""), Some("Alle lande")),
-        goals: options(owned(&goal_items), &goal.map(|g| g.to_string()).unwrap_or_default(), Some("Alle mål")),
+        statuses: options(
+            MobilityStatus::ALL.iter().map(|s| (s.code(), s.label())),
+            status.as_deref().unwrap_or(""),
+            Some("Alle"),
+        ),
+        types: options(
+            owned(&types),
+            kind.as_deref().unwrap_or(""),
+            Some("Alle typer"),
+        ),
+        countries: options(
+            owned(&countries),
+            country.as_deref().unwrap_or(""),
+            Some("Alle lande"),
+        ),
+        goals: options(
+            owned(&goal_items),
+            &goal.map(|g| g.to_string()).unwrap_or_default(),
+            Some("Alle mål"),
+        ),
     };
     Ok(render(&page_view)?.into_response())
 }
@@ -228,7 +314,14 @@ impl MobilityForm {
             .into_iter()
             .map(|id| {
                 let role = f.get(&format!("rolle_{id}"));
-                (id, if role == "ledsager" { role } else { "deltager".into() })
+                (
+                    id,
+                    if role == "ledsager" {
+                        role
+                    } else {
+                        "deltager".into()
+                    },
+                )
             })
             .collect();
         MobilityForm {
@@ -252,7 +345,11 @@ impl MobilityForm {
         }
     }
 
-    fn from_detail(m: &db::mobilities::Detail, people: &[db::mobilities::Participant], goals: &[(Uuid, i16, String)]) -> MobilityForm {
+    fn from_detail(
+        m: &db::mobilities::Detail,
+        people: &[db::mobilities::Participant],
+        goals: &[(Uuid, i16, String)],
+    ) -> MobilityForm {
         MobilityForm {
             activity_type: m.activity_type.clone(),
             receiving_partner_id: m.receiving_partner_id.to_string(),
@@ -267,7 +364,10 @@ impl MobilityForm {
             expected_learning: m.expected_learning.clone(),
             course_title: m.course_title.clone(),
             course_esep_id: m.course_esep_id.clone(),
-            participants: people.iter().map(|p| (p.staff_id.to_string(), p.role.clone())).collect(),
+            participants: people
+                .iter()
+                .map(|p| (p.staff_id.to_string(), p.role.clone()))
+                .collect(),
             goals: goals.iter().map(|g| g.0.to_string()).collect(),
             version: m.version,
             show_school: m.organisation_id.to_string(),
@@ -317,7 +417,12 @@ struct FormContext<'a> {
     conflict: Vec<history::Entry>,
 }
 
-async fn form_page(state: &AppState, user: &CurrentUser, f: MobilityForm, cx: FormContext<'_>) -> Result<FormPage, AppError> {
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    f: MobilityForm,
+    cx: FormContext<'_>,
+) -> Result<FormPage, AppError> {
     let types = activity_types(state).await?;
     let partners: Vec<(String, String)> = sqlx::query_as(
         "SELECT p.id::text, c.name_da || ' – ' || p.name || CASE WHEN p.city <> '' THEN ' (' || p.city || ')' ELSE '' END
@@ -331,19 +436,39 @@ async fn form_page(state: &AppState, user: &CurrentUser, f: MobilityForm, cx: Fo
         .await?
         .into_iter()
         .map(|p| {
-            (p.id.to_string(), format!("{} ({}: {} – {})", p.reference, p.call_year, format::date_short(p.start_date), format::date_short(p.end_date)))
+            (
+                p.id.to_string(),
+                format!(
+                    "{} ({}: {} – {})",
+                    p.reference,
+                    p.call_year,
+                    format::date_short(p.start_date),
+                    format::date_short(p.end_date)
+                ),
+            )
         })
         .collect();
-    let schools: Vec<(String, String)> =
-        db::organisations::choices(&state.pool).await?.into_iter().map(|(i, n)| (i.to_string(), n)).collect();
+    let schools: Vec<(String, String)> = db::organisations::choices(&state.pool)
+        .await?
+        .into_iter()
+        .map(|(i, n)| (i.to_string(), n))
+        .collect();
     // Whose staff to offer: the leader's school; for the coordinator the school asked for (or the
     // sending school), plus everyone already chosen wherever they work.
     let show: Option<Uuid> = if user.is_coordinator() {
-        f.show_school.parse().ok().or_else(|| f.organisation_id.parse().ok()).or(user.organisation_id)
+        f.show_school
+            .parse()
+            .ok()
+            .or_else(|| f.organisation_id.parse().ok())
+            .or(user.organisation_id)
     } else {
         user.organisation_id
     };
-    let chosen: Vec<Uuid> = f.participants.iter().filter_map(|(id, _)| id.parse().ok()).collect();
+    let chosen: Vec<Uuid> = f
+        .participants
+        .iter()
+        .filter_map(|(id, _)| id.parse().ok())
+        .collect();
     let people: Vec<(Uuid, String, String)> = sqlx::query_as(
         "SELECT s.id, s.name, o.name FROM staff s JOIN organisations o ON o.id = s.organisation_id
          WHERE (s.active AND s.organisation_id = $1) OR s.id = ANY($2)
@@ -355,41 +480,90 @@ async fn form_page(state: &AppState, user: &CurrentUser, f: MobilityForm, cx: Fo
     .await?;
     let goals = db::mobilities::all_goals(&state.pool).await?;
     let (heading, action, cancel) = match cx.existing {
-        None => ("Ny mobilitet".to_string(), "/mobiliteter/ny".to_string(), "/mobiliteter".to_string()),
+        None => (
+            "Ny mobilitet".to_string(),
+            "/mobiliteter/ny".to_string(),
+            "/mobiliteter".to_string(),
+        ),
         Some(m) => (
-            format!("Rediger {} hos {}", m.activity_name.to_lowercase(), m.partner_name),
+            format!(
+                "Rediger {} hos {}",
+                m.activity_name.to_lowercase(),
+                m.partner_name
+            ),
             format!("/mobiliteter/{}/rediger", m.id),
             format!("/mobiliteter/{}", m.id),
         ),
     };
     let may_submit = match cx.existing {
         None => true,
-        Some(m) => matches!(MobilityStatus::from_code(&m.status), Some(MobilityStatus::Kladde | MobilityStatus::Afvist)),
+        Some(m) => matches!(
+            MobilityStatus::from_code(&m.status),
+            Some(MobilityStatus::Kladde | MobilityStatus::Afvist)
+        ),
     };
     let transports: Vec<(String, String)> = rules::TRANSPORTS
         .iter()
-        .map(|(c, l, green)| (c.to_string(), if *green { format!("{l} (grøn rejse)") } else { l.to_string() }))
+        .map(|(c, l, green)| {
+            (
+                c.to_string(),
+                if *green {
+                    format!("{l} (grøn rejse)")
+                } else {
+                    l.to_string()
+                },
+            )
+        })
         .collect();
     Ok(FormPage {
         layout: Layout::new(&heading, "mobiliteter", user).with_errors(&cx.errors),
         errors: cx.errors,
         conflict: cx.conflict,
         types: options(owned(&types), &f.activity_type, Some("Vælg aktivitet")),
-        partners: options(owned(&partners), &f.receiving_partner_id, Some("Vælg partner")),
-        transports: options(owned(&transports), &f.transport, Some("Vælg transportmiddel")),
-        projects: options(owned(&projects), &f.project_id, Some("Vælg ud fra datoerne")),
+        partners: options(
+            owned(&partners),
+            &f.receiving_partner_id,
+            Some("Vælg partner"),
+        ),
+        transports: options(
+            owned(&transports),
+            &f.transport,
+            Some("Vælg transportmiddel"),
+        ),
+        projects: options(
+            owned(&projects),
+            &f.project_id,
+            Some("Vælg ud fra datoerne"),
+        ),
         schools: options(owned(&schools), &f.organisation_id, Some("Vælg skole")),
-        show_schools: options(owned(&schools), &show.map(|s| s.to_string()).unwrap_or_default(), None),
+        show_schools: options(
+            owned(&schools),
+            &show.map(|s| s.to_string()).unwrap_or_default(),
+            None,
+        ),
         staff: people
             .into_iter()
             .map(|(id, name, school)| {
                 let sel = f.participants.iter().find(|(p, _)| *p == id.to_string());
-                StaffChoice { id: id.to_string(), name, school, checked: sel.is_some(), escort: sel.is_some_and(|(_, r)| r == "ledsager") }
+                StaffChoice {
+                    id: id.to_string(),
+                    name,
+                    school,
+                    checked: sel.is_some(),
+                    escort: sel.is_some_and(|(_, r)| r == "ledsager"),
+                }
             })
             .collect(),
         goals: goals
             .into_iter()
-            .map(|(id, n, title)| GoalChoice { checked: f.goals.contains(&id.to_string()), id: id.to_string(), label: format!("Mål {n}: {}", title.trim_start_matches(&format!("Mål {n}: "))) })
+            .map(|(id, n, title)| GoalChoice {
+                checked: f.goals.contains(&id.to_string()),
+                id: id.to_string(),
+                label: format!(
+                    "Mål {n}: {}",
+                    title.trim_start_matches(&format!("Mål {n}: "))
+                ),
+            })
             .collect(),
         f,
         heading,
@@ -413,7 +587,9 @@ async fn parse(
         errors.add("activity_type", "Vælg en aktivitetstype.");
     }
     let partner = match f.receiving_partner_id.parse::<Uuid>() {
-        Ok(id) => db::partners::get(&state.pool, id).await?.filter(|p| p.active || existing.is_some_and(|m| m.receiving_partner_id == p.id)),
+        Ok(id) => db::partners::get(&state.pool, id)
+            .await?
+            .filter(|p| p.active || existing.is_some_and(|m| m.receiving_partner_id == p.id)),
         Err(_) => None,
     };
     if partner.is_none() {
@@ -432,18 +608,27 @@ async fn parse(
     };
     let start = format::parse_date(&f.start_date);
     if start.is_none() {
-        errors.add("start_date", "Skriv startdatoen som dd.mm.åååå, fx 08.03.2027.");
+        errors.add(
+            "start_date",
+            "Skriv startdatoen som dd.mm.åååå, fx 08.03.2027.",
+        );
     }
     let end = format::parse_date(&f.end_date);
     if end.is_none() {
-        errors.add("end_date", "Skriv slutdatoen som dd.mm.åååå, fx 12.03.2027.");
+        errors.add(
+            "end_date",
+            "Skriv slutdatoen som dd.mm.åååå, fx 12.03.2027.",
+        );
     }
     let travel_days = match f.travel_days.trim() {
         "" => Some(0),
         s => s.parse::<i16>().ok(),
     };
     if travel_days.is_none() {
-        errors.add("travel_days", "Skriv antal rejsedage som et tal fra 0 til 6.");
+        errors.add(
+            "travel_days",
+            "Skriv antal rejsedage som et tal fra 0 til 6.",
+        );
     }
     if !rules::TRANSPORTS.iter().any(|t| t.0 == f.transport) {
         errors.add("transport", "Vælg transportmiddel.");
@@ -477,10 +662,14 @@ async fn parse(
     if people.len() != participants.len() {
         errors.add("deltagere", "En af de valgte personer findes ikke.");
     }
-    let was_on = |id: Uuid| existing.is_some() && f.participants.iter().any(|p| p.0 == id.to_string());
+    let was_on =
+        |id: Uuid| existing.is_some() && f.participants.iter().any(|p| p.0 == id.to_string());
     for (id, name, _, active) in &people {
         if !active && !was_on(*id) {
-            errors.add("deltagere", format!("{name} er stoppet og kan ikke tilmeldes."));
+            errors.add(
+                "deltagere",
+                format!("{name} er stoppet og kan ikke tilmeldes."),
+            );
         }
     }
     let goal_ids: Vec<Uuid> = f.goals.iter().filter_map(|g| g.parse().ok()).collect();
@@ -488,7 +677,10 @@ async fn parse(
     let project = match f.project_id.trim() {
         "" => match (start, end) {
             // Picked by date: the project whose period holds the whole mobility.
-            (Some(s), Some(e)) => projects.iter().find(|p| p.start_date <= s && e <= p.end_date).cloned(),
+            (Some(s), Some(e)) => projects
+                .iter()
+                .find(|p| p.start_date <= s && e <= p.end_date)
+                .cloned(),
             _ => None,
         },
         id => match projects.iter().find(|p| p.id.to_string() == id) {
@@ -499,20 +691,34 @@ async fn parse(
             }
         },
     };
-    let (Some(start), Some(end), Some(travel_days), Some(partner), Some(organisation_id)) = (start, end, travel_days, partner, organisation_id)
+    let (Some(start), Some(end), Some(travel_days), Some(partner), Some(organisation_id)) =
+        (start, end, travel_days, partner, organisation_id)
     else {
         return Ok(None);
     };
     if !errors.is_empty() {
         return Ok(None);
     }
-    let call_year = project.as_ref().map(|p| p.call_year as i32).unwrap_or(start.year());
+    let call_year = project
+        .as_ref()
+        .map(|p| p.call_year as i32)
+        .unwrap_or(start.year());
     let limits = db::mobilities::limits(&state.pool, &f.activity_type, call_year).await?;
-    let overlaps =
-        db::mobilities::overlaps(&state.pool, &participants.iter().map(|p| p.0).collect::<Vec<_>>(), start, end, existing.map(|m| m.id)).await?;
+    let overlaps = db::mobilities::overlaps(
+        &state.pool,
+        &participants.iter().map(|p| p.0).collect::<Vec<_>>(),
+        start,
+        end,
+        existing.map(|m| m.id),
+    )
+    .await?;
     let foreign = match user.role {
         Role::Koordinator => Vec::new(),
-        _ => people.iter().filter(|p| Some(p.2) != user.organisation_id).map(|p| p.1.clone()).collect(),
+        _ => people
+            .iter()
+            .filter(|p| Some(p.2) != user.organisation_id)
+            .map(|p| p.1.clone())
+            .collect(),
     };
     let facts = rules::Facts {
         activity_type: &f.activity_type,
@@ -521,7 +727,9 @@ async fn parse(
         travel_days,
         transport: &f.transport,
         limits: limits.as_ref(),
-        project: project.as_ref().map(|p| (p.start_date, p.end_date, p.reference.as_str())),
+        project: project
+            .as_ref()
+            .map(|p| (p.start_date, p.end_date, p.reference.as_str())),
         participant_count: participants.len(),
         foreign_participants: foreign,
         overlaps,
@@ -551,21 +759,39 @@ async fn parse(
 }
 
 fn may_register(user: &CurrentUser) -> Result<(), AppError> {
-    if user.role == Role::Medarbejder { Err(AppError::Forbidden) } else { Ok(()) }
+    if user.role == Role::Medarbejder {
+        Err(AppError::Forbidden)
+    } else {
+        Ok(())
+    }
 }
 
-pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
     may_register(&user)?;
     let f = MobilityForm {
         travel_days: "2".into(),
-        organisation_id: user.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
+        organisation_id: user
+            .organisation_id
+            .map(|o| o.to_string())
+            .unwrap_or_default(),
         ..Default::default()
     };
-    let cx = FormContext { existing: None, errors: FormErrors::default(), conflict: Vec::new() };
+    let cx = FormContext {
+        existing: None,
+        errors: FormErrors::default(),
+        conflict: Vec::new(),
+    };
     Ok(render(&form_page(&state, &user, f, cx).await?)?.into_response())
 }
 
-pub async fn create(State(state): State<AppState>, user: CurrentUser, raw: RawForm) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     may_register(&user)?;
     check_csrf(&user, &raw.get("csrf"))?;
     let f = MobilityForm::from_raw(&raw);
@@ -574,22 +800,56 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, raw: RawFo
     if handling != "vis"
         && let Some(input) = parse(&state, &user, &f, None, &mut errors).await?
     {
-        let status = if handling == "indstil" { "indstillet" } else { "kladde" };
+        let status = if handling == "indstil" {
+            "indstillet"
+        } else {
+            "kladde"
+        };
         let mut tx = state.pool.begin().await?;
         let id = db::mobilities::insert(&mut tx, &input, user.account_id, status).await?;
         let after = db::mobilities::snapshot(&mut *tx, id).await?;
-        let action = if status == "indstillet" { "mobilitet oprettet og indstillet" } else { "mobilitet oprettet" };
-        audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action, entity: "mobility", entity_id: id.to_string(), before: None, after, reason: "" }).await?;
+        let action = if status == "indstillet" {
+            "mobilitet oprettet og indstillet"
+        } else {
+            "mobilitet oprettet"
+        };
+        audit::record(
+            &mut *tx,
+            audit::Entry {
+                account_id: Some(user.account_id),
+                action,
+                entity: "mobility",
+                entity_id: id.to_string(),
+                before: None,
+                after,
+                reason: "",
+            },
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Redirect::to(&format!("/mobiliteter/{id}?gemt=1")).into_response());
     }
-    let status = if handling == "vis" { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let cx = FormContext { existing: None, errors, conflict: Vec::new() };
+    let status = if handling == "vis" {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let cx = FormContext {
+        existing: None,
+        errors,
+        conflict: Vec::new(),
+    };
     Ok((status, render(&form_page(&state, &user, f, cx).await?)?).into_response())
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<(db::mobilities::Detail, Vec<db::mobilities::Participant>), AppError> {
-    let m = db::mobilities::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<(db::mobilities::Detail, Vec<db::mobilities::Participant>), AppError> {
+    let m = db::mobilities::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let people = db::mobilities::participants(&state.pool, id).await?;
     if !may_see(user, &m, &people) {
         return Err(AppError::Forbidden);
@@ -597,14 +857,22 @@ async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<(db::mob
     Ok((m, people))
 }
 
-pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Id(id): Id) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
     let (m, people) = load(&state, &user, id).await?;
     if !rules::may_edit(actor(&user, &m), status_of(&m)) {
         return Err(AppError::Forbidden);
     }
     let goals = db::mobilities::goals(&state.pool, id).await?;
     let f = MobilityForm::from_detail(&m, &people, &goals);
-    let cx = FormContext { existing: Some(&m), errors: FormErrors::default(), conflict: Vec::new() };
+    let cx = FormContext {
+        existing: Some(&m),
+        errors: FormErrors::default(),
+        conflict: Vec::new(),
+    };
     Ok(render(&form_page(&state, &user, f, cx).await?)?.into_response())
 }
 
@@ -639,7 +907,11 @@ fn code_label(field: &str, code: &str) -> Option<&'static str> {
 }
 
 /// The changes saved by others since `version`, for the person whose save was refused.
-async fn changes_since(state: &AppState, id: Uuid, version: i32) -> Result<Vec<history::Entry>, AppError> {
+async fn changes_since(
+    state: &AppState,
+    id: Uuid,
+    version: i32,
+) -> Result<Vec<history::Entry>, AppError> {
     let rows: Vec<audit::Row> = sqlx::query_as(
         "SELECT l.at, coalesce(s.name, a.email) AS who, l.action, l.reason, l.before, l.after
          FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id LEFT JOIN staff s ON s.id = a.staff_id
@@ -653,7 +925,12 @@ async fn changes_since(state: &AppState, id: Uuid, version: i32) -> Result<Vec<h
     Ok(history::entries(rows, FIELDS, code_label))
 }
 
-pub async fn update(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     let (m, _) = load(&state, &user, id).await?;
     if !rules::may_edit(actor(&user, &m), status_of(&m)) {
         return Err(AppError::Forbidden);
@@ -666,7 +943,11 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Id(id): Id
     if handling != "vis"
         && let Some(input) = parse(&state, &user, &f, Some(&m), &mut errors).await?
     {
-        let submit = handling == "indstil" && matches!(status_of(&m), MobilityStatus::Kladde | MobilityStatus::Afvist);
+        let submit = handling == "indstil"
+            && matches!(
+                status_of(&m),
+                MobilityStatus::Kladde | MobilityStatus::Afvist
+            );
         // A rejected mobility that is corrected goes back to draft until it is submitted again.
         let new_status = if submit {
             Some("indstillet")
@@ -679,8 +960,24 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Id(id): Id
         let before = db::mobilities::snapshot(&mut *tx, id).await?;
         if db::mobilities::update(&mut tx, id, f.version, &input, new_status).await? {
             let after = db::mobilities::snapshot(&mut *tx, id).await?;
-            let action = if submit { "mobilitet ændret og indstillet" } else { "mobilitet ændret" };
-            audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action, entity: "mobility", entity_id: id.to_string(), before, after, reason: "" }).await?;
+            let action = if submit {
+                "mobilitet ændret og indstillet"
+            } else {
+                "mobilitet ændret"
+            };
+            audit::record(
+                &mut *tx,
+                audit::Entry {
+                    account_id: Some(user.account_id),
+                    action,
+                    entity: "mobility",
+                    entity_id: id.to_string(),
+                    before,
+                    after,
+                    reason: "",
+                },
+            )
+            .await?;
             tx.commit().await?;
             return Ok(Redirect::to(&format!("/mobiliteter/{id}?gemt=1")).into_response());
         }
@@ -688,10 +985,23 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Id(id): Id
         // Someone else saved first: say what they changed, keep what this person typed.
         conflict = changes_since(&state, id, f.version).await?;
         errors.add("version", "Mobiliteten blev ændret af en anden, mens du redigerede. Dine ændringer er ikke gemt. Se hvad der er ændret, og gem igen, hvis dine ændringer stadig skal med.");
-        f.version = db::mobilities::get(&state.pool, id).await?.map(|m| m.version).unwrap_or(f.version);
+        f.version = db::mobilities::get(&state.pool, id)
+            .await?
+            .map(|m| m.version)
+            .unwrap_or(f.version);
     }
-    let status = if handling == "vis" { StatusCode::OK } else if conflict.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
-    let cx = FormContext { existing: Some(&m), errors, conflict };
+    let status = if handling == "vis" {
+        StatusCode::OK
+    } else if conflict.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::CONFLICT
+    };
+    let cx = FormContext {
+        existing: Some(&m),
+        errors,
+        conflict,
+    };
     Ok((status, render(&form_page(&state, &user, f, cx).await?)?).into_response())
 }
 
@@ -734,12 +1044,33 @@ pub struct ShowQuery {
     gemt: Option<String>,
 }
 
-async fn show_page(state: &AppState, user: &CurrentUser, m: db::mobilities::Detail, people: Vec<db::mobilities::Participant>, errors: FormErrors, saved: bool) -> Result<ShowPage, AppError> {
+async fn show_page(
+    state: &AppState,
+    user: &CurrentUser,
+    m: db::mobilities::Detail,
+    people: Vec<db::mobilities::Participant>,
+    errors: FormErrors,
+    saved: bool,
+) -> Result<ShowPage, AppError> {
     let goals = db::mobilities::goals(&state.pool, m.id).await?;
-    let history = history::entries(audit::history(&state.pool, "mobility", &m.id.to_string()).await?, FIELDS, code_label);
+    let history = history::entries(
+        audit::history(&state.pool, "mobility", &m.id.to_string()).await?,
+        FIELDS,
+        code_label,
+    );
     let mut warnings = Vec::new();
-    if !matches!(status_of(&m), MobilityStatus::Afvist | MobilityStatus::Aflyst) {
-        let others = db::mobilities::shadowing_at(&state.pool, m.receiving_partner_id, m.start_date, m.end_date, m.id).await?;
+    if !matches!(
+        status_of(&m),
+        MobilityStatus::Afvist | MobilityStatus::Aflyst
+    ) {
+        let others = db::mobilities::shadowing_at(
+            &state.pool,
+            m.receiving_partner_id,
+            m.start_date,
+            m.end_date,
+            m.id,
+        )
+        .await?;
         let own = people.iter().filter(|p| p.role == "deltager").count() as i64;
         warnings.extend(rules::shadowing_warning(&m.activity_type, own, &others));
     }
@@ -760,7 +1091,12 @@ async fn show_page(state: &AppState, user: &CurrentUser, m: db::mobilities::Deta
         .collect();
     let status = status_of(&m);
     Ok(ShowPage {
-        layout: Layout::new(&format!("{} hos {}", m.activity_name, m.partner_name), "mobiliteter", user).with_errors(&errors),
+        layout: Layout::new(
+            &format!("{} hos {}", m.activity_name, m.partner_name),
+            "mobiliteter",
+            user,
+        )
+        .with_errors(&errors),
         errors,
         status: status.label().to_string(),
         badge: match status {
@@ -771,7 +1107,11 @@ async fn show_page(state: &AppState, user: &CurrentUser, m: db::mobilities::Deta
         },
         when: format::date_range(m.start_date, m.end_date),
         days: rules::duration_days(m.start_date, m.end_date),
-        transport: format!("{}{}", rules::transport_label(&m.transport), if m.green_travel { " (grøn rejse)" } else { "" }),
+        transport: format!(
+            "{}{}",
+            rules::transport_label(&m.transport),
+            if m.green_travel { " (grøn rejse)" } else { "" }
+        ),
         may_edit: rules::may_edit(a, status),
         limits_unverified: limits.is_some_and(|l| !l.verified),
         people,
@@ -785,39 +1125,91 @@ async fn show_page(state: &AppState, user: &CurrentUser, m: db::mobilities::Deta
     })
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, Query(q): Query<ShowQuery>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, AppError> {
     let (m, people) = load(&state, &user, id).await?;
-    Ok(render(&show_page(&state, &user, m, people, FormErrors::default(), q.gemt.is_some()).await?)?.into_response())
+    Ok(render(
+        &show_page(
+            &state,
+            &user,
+            m,
+            people,
+            FormErrors::default(),
+            q.gemt.is_some(),
+        )
+        .await?,
+    )?
+    .into_response())
 }
 
-pub async fn change_status(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn change_status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     let (m, people) = load(&state, &user, id).await?;
     check_csrf(&user, &raw.get("csrf"))?;
-    let action = Action::from_code(&raw.get("handling")).ok_or_else(|| AppError::BadRequest("Ukendt handling.".into()))?;
-    let reason = raw.get("begrundelse").trim().chars().take(2000).collect::<String>();
+    let action = Action::from_code(&raw.get("handling"))
+        .ok_or_else(|| AppError::BadRequest("Ukendt handling.".into()))?;
+    let reason = raw
+        .get("begrundelse")
+        .trim()
+        .chars()
+        .take(2000)
+        .collect::<String>();
     let ended = m.end_date < Local::now().date_naive();
     let mut errors = FormErrors::default();
     match rules::allowed(actor(&user, &m), status_of(&m), action, ended) {
-        Err(msg) if user.role == Role::Medarbejder || (user.role == Role::Skoleleder && !actor(&user, &m).owns) => {
+        Err(msg)
+            if user.role == Role::Medarbejder
+                || (user.role == Role::Skoleleder && !actor(&user, &m).owns) =>
+        {
             tracing::debug!(msg, "status refused");
             return Err(AppError::Forbidden);
         }
         Err(msg) => errors.add("handling", msg),
-        Ok(_) if action.needs_reason() && reason.is_empty() => errors.add("begrundelse", "Skriv en begrundelse, så skolen ved, hvad der skal rettes."),
+        Ok(_) if action.needs_reason() && reason.is_empty() => errors.add(
+            "begrundelse",
+            "Skriv en begrundelse, så skolen ved, hvad der skal rettes.",
+        ),
         Ok(to) => {
             let mut tx = state.pool.begin().await?;
             let before = db::mobilities::snapshot(&mut *tx, id).await?;
             if db::mobilities::set_status(&mut *tx, id, &m.status, to.code(), &reason).await? {
                 let after = db::mobilities::snapshot(&mut *tx, id).await?;
                 let what = format!("{} → {}", status_of(&m).label(), to.label());
-                audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action: &what, entity: "mobility", entity_id: id.to_string(), before, after, reason: &reason }).await?;
+                audit::record(
+                    &mut *tx,
+                    audit::Entry {
+                        account_id: Some(user.account_id),
+                        action: &what,
+                        entity: "mobility",
+                        entity_id: id.to_string(),
+                        before,
+                        after,
+                        reason: &reason,
+                    },
+                )
+                .await?;
                 tx.commit().await?;
                 return Ok(Redirect::to(&format!("/mobiliteter/{id}?gemt=1")).into_response());
             }
-            errors.add("handling", "Mobilitetens status er ændret af en anden imens. Se den nye status herunder.");
+            errors.add(
+                "handling",
+                "Mobilitetens status er ændret af en anden imens. Se den nye status herunder.",
+            );
         }
     }
-    let (m, people) = if errors.get("handling").is_some() { load(&state, &user, id).await? } else { (m, people) };
+    let (m, people) = if errors.get("handling").is_some() {
+        load(&state, &user, id).await?
+    } else {
+        (m, people)
+    };
     let page = show_page(&state, &user, m, people, errors, false).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }

@@ -96,20 +96,33 @@ pub struct YearQuery {
     aar: String,
 }
 
-const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
 
 fn n(v: f64) -> String {
     format!("{v:.1}")
 }
 
-pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
     let scope = scope_of(&user)?;
     let this_year = Local::now().date_naive().year();
-    let year = q.aar.parse::<i32>().ok().filter(|y| (2014..=2100).contains(y)).unwrap_or(this_year);
+    let year = q
+        .aar
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2014..=2100).contains(y))
+        .unwrap_or(this_year);
     let rows = db::mobilities::timeline(&state.pool, scope, year).await?;
     let (first, last) = year_bounds(year);
     let days = (last - first).num_days() as f64 + 1.0;
-    let x_of = |d: chrono::NaiveDate| LABEL_W + ((d.max(first) - first).num_days() as f64 / days) * CHART_W;
+    let x_of = |d: chrono::NaiveDate| {
+        LABEL_W + ((d.max(first) - first).num_days() as f64 / days) * CHART_W
+    };
 
     let mut groups = Vec::new();
     let mut bars = Vec::new();
@@ -118,7 +131,10 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     for r in &rows {
         if r.organisation_name != current_group {
             current_group = r.organisation_name.clone();
-            groups.push(Group { name: current_group.clone(), y: n(y + 16.0) });
+            groups.push(Group {
+                name: current_group.clone(),
+                y: n(y + 16.0),
+            });
             y += GROUP_H;
         }
         let x0 = x_of(r.start_date);
@@ -131,7 +147,20 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
             w: n((x1 - x0).max(3.0)),
             label_y: n(y + 17.0),
             label: format!("{} – {}", r.city, r.activity_name),
-            title: format!("{}: {} hos {}, {}, {}. {}. Deltagere: {}.", r.organisation_name, r.activity_name, r.partner_name, r.city, when, status_label(&r.status), if r.participants.is_empty() { "ingen" } else { &r.participants }),
+            title: format!(
+                "{}: {} hos {}, {}, {}. {}. Deltagere: {}.",
+                r.organisation_name,
+                r.activity_name,
+                r.partner_name,
+                r.city,
+                when,
+                status_label(&r.status),
+                if r.participants.is_empty() {
+                    "ingen"
+                } else {
+                    &r.participants
+                }
+            ),
             colour: colour(&r.status),
         });
         y += ROW_H;
@@ -140,10 +169,16 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     let months = (0..12)
         .map(|i| {
             let d = chrono::NaiveDate::from_ymd_opt(year, i + 1, 1).expect("valid month");
-            Month { x: n(x_of(d)), label: MONTHS[i as usize] }
+            Month {
+                x: n(x_of(d)),
+                label: MONTHS[i as usize],
+            }
         })
         .collect();
-    let years: Vec<(String, String)> = (this_year - 3..=this_year + 1).rev().map(|y| (y.to_string(), y.to_string())).collect();
+    let years: Vec<(String, String)> = (this_year - 3..=this_year + 1)
+        .rev()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
     let description = if rows.is_empty() {
         format!("Ingen mobiliteter i {year}.")
     } else {
@@ -156,13 +191,23 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(q): Qu
     let page = OverviewPage {
         layout: Layout::new(&format!("Oversigt {year}"), "oversigt", &user),
         year,
-        years: options(years.iter().map(|(a, b)| (a.as_str(), b.as_str())), &year.to_string(), None),
+        years: options(
+            years.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+            &year.to_string(),
+            None,
+        ),
         width: n(LABEL_W + CHART_W + 10.0),
         height: n(height),
         chart_bottom: n(height - 6.0),
         groups,
         months,
-        legend: MobilityStatus::ALL.iter().map(|s| Legend { label: s.label(), colour: colour(s.code()) }).collect(),
+        legend: MobilityStatus::ALL
+            .iter()
+            .map(|s| Legend {
+                label: s.label(),
+                colour: colour(s.code()),
+            })
+            .collect(),
         rows: rows
             .iter()
             .map(|r| TableRow {
