@@ -516,27 +516,6 @@ const MOBILITIES: &[MobilitySeed] = &[
     },
 ];
 
-const GOALS: &[(i16, &str, &str, i16)] = &[
-    (
-        1,
-        "Mål 1: Ledelse, der løfter inklusionen",
-        "Skoleledere og forvaltningens nøglemedarbejdere bliver klogere på inklusion gennem samarbejde med europæiske partnere og eksperter i specialpædagogik. År 1 bruges til planlægning, mobiliteter og en kortlægning af nuværende praksis (udgangspunktet); virkningen i undervisning og inklusion ventes tidligt i år 2 og følges op i specialledernetværket.",
-        2,
-    ),
-    (
-        2,
-        "Mål 2: Lærere og pædagoger med nye greb",
-        "Lærere og pædagoger får ny viden om en målgruppe med stadig flere samtidige vanskeligheder, og om hvordan afgangsprøven kan tilrettelægges for elever med særlige behov. Mobiliteterne ligger i år 2 og 3, derefter omsættes det i praksis; kontakten til partnerne fortsætter via eTwinning.",
-        3,
-    ),
-    (
-        3,
-        "Mål 3: Faglighed, trivsel og mestring",
-        "Eleverne i specialtilbud når et højere fagligt niveau og oplever samtidig trivsel og mestring. Resultaterne ventes i år 4 og måles på konkrete data om elevernes udbytte og ved at følge undervisningen; jobshadowing giver udvalgte medarbejdere dybt kendskab til god europæisk praksis.",
-        4,
-    ),
-];
-
 fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("demo dates are valid")
 }
@@ -692,19 +671,8 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
         project_ids.push(id);
     }
 
-    let mut goal_ids = std::collections::HashMap::new();
-    for (number, title, description, year) in GOALS {
-        let id: Uuid = sqlx::query_scalar(
-            "INSERT INTO goals (number, title, description, results_year) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(number)
-        .bind(title)
-        .bind(description)
-        .bind(year)
-        .fetch_one(&mut **tx)
-        .await?;
-        goal_ids.insert(*number, id);
-    }
+    let goal_ids: std::collections::HashMap<i16, Uuid> =
+        sqlx::query_as::<_, (i16, Uuid)>("SELECT number, id FROM goals").fetch_all(&mut **tx).await?.into_iter().collect();
 
     for m in MOBILITIES {
         let green = matches!(m.transport, "tog" | "bus" | "samkoersel" | "cykel");
@@ -746,10 +714,76 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
         }
     }
 
+    insert_measurements(tx, &school_ids).await?;
+
     sqlx::query(
         "INSERT INTO audit_log (action, entity, entity_id, reason)
          VALUES ('demokonsortiet indlæst', 'database', 'demo', 'udsyn serve --demo')",
     )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// (school key, exclusion %, final exam %, well-being, leadership level) for 2022/23, 2023/24 and
+/// 2024/25: a baseline and two later school years, moving at different speeds, one school going
+/// the wrong way for a year, so the charts show what real ones do.
+const MEASUREMENTS: &[(&str, [f64; 3], [f64; 3], [f64; 3], [i16; 3])] = &[
+    ("eng", [5.8, 5.4, 4.9], [44.0, 48.0, 53.0], [3.5, 3.6, 3.8], [2, 2, 3]),
+    ("hede", [6.4, 6.6, 6.0], [41.0, 40.0, 46.0], [3.6, 3.5, 3.7], [2, 3, 3]),
+    ("soe", [7.1, 6.7, 6.2], [47.0, 50.0, 52.0], [3.7, 3.7, 3.8], [1, 2, 2]),
+    ("aas", [8.9, 8.5, 8.4], [38.0, 39.0, 43.0], [3.4, 3.5, 3.5], [2, 2, 2]),
+];
+
+const PERIODS: [&str; 3] = ["2022/23", "2023/24", "2024/25"];
+
+async fn insert_measurements(tx: &mut Transaction<'_, Postgres>, school_ids: &std::collections::HashMap<&str, Uuid>) -> anyhow::Result<()> {
+    let ids: std::collections::HashMap<String, Uuid> =
+        sqlx::query_as::<_, (String, Uuid)>("SELECT name, id FROM indicators").fetch_all(&mut **tx).await?.into_iter().collect();
+    let get = |name: &str| ids.get(name).copied().with_context(|| format!("indikatoren «{name}» findes ikke"));
+    let (excl, exam, wellbeing, leadership, youth) = (
+        get("Eksklusionsprocent")?,
+        get("Elever i specialtilbud, der går til afgangsprøven")?,
+        get("Trivsel i specialklasserne")?,
+        get("Ledelse af inklusion på skolen")?,
+        get("Elever fra specialtilbud, der starter en ungdomsuddannelse")?,
+    );
+    let (mut ind, mut org, mut per, mut val, mut lvl, mut note) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (key, e, x, w, l) in MEASUREMENTS {
+        for (i, period) in PERIODS.iter().enumerate() {
+            for (indicator, value, level, text) in [
+                (excl, Some(e[i]), None, "Kommunens elevdata pr. 5. september."),
+                (exam, Some(x[i]), None, "Skolens prøvedata for 9. klasse."),
+                (wellbeing, Some(w[i]), None, "Den nationale trivselsmåling."),
+                (leadership, None, Some(l[i]), "Skolens selvevaluering drøftet i specialledernetværket."),
+            ] {
+                ind.push(indicator);
+                org.push(Some(school_ids[key]));
+                per.push(period.to_string());
+                val.push(value);
+                lvl.push(level);
+                note.push(text.to_string());
+            }
+        }
+    }
+    for (period, v) in PERIODS.iter().zip([50.0, 54.0, 58.0]) {
+        ind.push(youth);
+        org.push(None);
+        per.push(period.to_string());
+        val.push(Some(v));
+        lvl.push(None);
+        note.push("Ungdommens Uddannelsesvejledning, opgjort 1. oktober.".to_string());
+    }
+    sqlx::query(
+        "INSERT INTO measurements (indicator_id, organisation_id, period, value, level, note)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::numeric[], $5::smallint[], $6::text[])",
+    )
+    .bind(&ind)
+    .bind(&org)
+    .bind(&per)
+    .bind(&val)
+    .bind(&lvl)
+    .bind(&note)
     .execute(&mut **tx)
     .await?;
     Ok(())

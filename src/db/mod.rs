@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod connect;
+pub mod goals;
 pub mod imports;
 pub mod mobilities;
 pub mod organisations;

@@ -4,6 +4,7 @@ pub mod format;
 pub mod ics;
 pub mod kinds;
 pub mod mobility;
+pub mod progress;
 pub mod staff_import;
 pub mod validate;
 

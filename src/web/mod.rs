@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod forms;
 pub mod health;
 pub mod history;
+pub mod goals;
 pub mod import;
 pub mod list;
 pub mod login;
@@ -67,6 +68,7 @@ impl Layout {
             Role::Koordinator => {
                 items.push(("/mobiliteter".into(), "Mobiliteter", "mobiliteter"));
                 items.push(("/oversigt".into(), "Oversigt", "oversigt"));
+                items.push(("/maal".into(), "Mål", "maal"));
                 items.push(("/skoler".into(), "Skoler", "skoler"));
                 items.push(("/medarbejdere".into(), "Medarbejdere", "medarbejdere"));
                 items.push(("/partnere".into(), "Partnere", "partnere"));
@@ -75,6 +77,7 @@ impl Layout {
             Role::Skoleleder => {
                 items.push(("/mobiliteter".into(), "Mobiliteter", "mobiliteter"));
                 items.push(("/oversigt".into(), "Oversigt", "oversigt"));
+                items.push(("/maal".into(), "Mål", "maal"));
                 if let Some(org) = user.organisation_id {
                     items.push((format!("/skoler/{org}"), "Min skole", "skoler"));
                 }

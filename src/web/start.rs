@@ -68,6 +68,7 @@ struct CoordinatorStart {
     by_status: Vec<Count>,
     schools: Vec<SchoolLine>,
     upcoming: Vec<MobilityLine>,
+    goals: Vec<super::goals::GoalCard>,
 }
 
 pub struct SchoolLine {
@@ -88,6 +89,7 @@ struct LeaderStart {
     upcoming: Vec<MobilityLine>,
     by_status: Vec<Count>,
     call_year: i32,
+    goals: Vec<super::goals::GoalCard>,
 }
 
 #[derive(Template)]
@@ -173,6 +175,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                     })
                     .collect(),
                 upcoming: upcoming.iter().map(MobilityLine::from).collect(),
+                goals: super::goals::goal_cards(&state, &user, super::goals::View::Consortium).await?,
             })?
         }
         Role::Skoleleder => {
@@ -192,6 +195,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 upcoming: upcoming.iter().map(MobilityLine::from).collect(),
                 by_status: status_counts(by_status),
                 call_year,
+                goals: super::goals::goal_cards(&state, &user, super::goals::View::School(org_id)).await?,
             })?
         }
         Role::Medarbejder => {
