@@ -119,11 +119,24 @@ pub fn router(state: AppState) -> Router {
         .route("/kalender/{file}", get(web::calendar::feed))
         .route("/maal", get(web::goals::list))
         .route("/maal/rapport/{year}", get(web::goals::report))
+        .route("/maal/eksport/{file}", get(web::goals::export))
         .route("/maal/{id}", get(web::goals::show))
-        .route("/maal/{id}/rediger", get(web::goals::edit_form).post(web::goals::update))
-        .route("/maal/{id}/indikatorer/ny", get(web::goals::new_indicator_form).post(web::goals::create_indicator))
-        .route("/indikatorer/{id}/rediger", get(web::goals::edit_indicator_form).post(web::goals::update_indicator))
-        .route("/indikatorer/{id}/maaling", get(web::goals::measure_form).post(web::goals::measure))
+        .route(
+            "/maal/{id}/rediger",
+            get(web::goals::edit_form).post(web::goals::update),
+        )
+        .route(
+            "/maal/{id}/indikatorer/ny",
+            get(web::goals::new_indicator_form).post(web::goals::create_indicator),
+        )
+        .route(
+            "/indikatorer/{id}/rediger",
+            get(web::goals::edit_indicator_form).post(web::goals::update_indicator),
+        )
+        .route(
+            "/indikatorer/{id}/maaling",
+            get(web::goals::measure_form).post(web::goals::measure),
+        )
         .route("/brugere", get(web::accounts::list))
         .route(
             "/brugere/ny",

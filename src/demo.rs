@@ -672,7 +672,11 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
     }
 
     let goal_ids: std::collections::HashMap<i16, Uuid> =
-        sqlx::query_as::<_, (i16, Uuid)>("SELECT number, id FROM goals").fetch_all(&mut **tx).await?.into_iter().collect();
+        sqlx::query_as::<_, (i16, Uuid)>("SELECT number, id FROM goals")
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .collect();
 
     for m in MOBILITIES {
         let green = matches!(m.transport, "tog" | "bus" | "samkoersel" | "cykel");
@@ -728,19 +732,57 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
 /// (school key, exclusion %, final exam %, well-being, leadership level) for 2022/23, 2023/24 and
 /// 2024/25: a baseline and two later school years, moving at different speeds, one school going
 /// the wrong way for a year, so the charts show what real ones do.
-const MEASUREMENTS: &[(&str, [f64; 3], [f64; 3], [f64; 3], [i16; 3])] = &[
-    ("eng", [5.8, 5.4, 4.9], [44.0, 48.0, 53.0], [3.5, 3.6, 3.8], [2, 2, 3]),
-    ("hede", [6.4, 6.6, 6.0], [41.0, 40.0, 46.0], [3.6, 3.5, 3.7], [2, 3, 3]),
-    ("soe", [7.1, 6.7, 6.2], [47.0, 50.0, 52.0], [3.7, 3.7, 3.8], [1, 2, 2]),
-    ("aas", [8.9, 8.5, 8.4], [38.0, 39.0, 43.0], [3.4, 3.5, 3.5], [2, 2, 2]),
+/// (school, exclusion %, final exam %, well-being, leadership level)
+type SchoolYears = (&'static str, [f64; 3], [f64; 3], [f64; 3], [i16; 3]);
+
+const MEASUREMENTS: &[SchoolYears] = &[
+    (
+        "eng",
+        [5.8, 5.4, 4.9],
+        [44.0, 48.0, 53.0],
+        [3.5, 3.6, 3.8],
+        [2, 2, 3],
+    ),
+    (
+        "hede",
+        [6.4, 6.6, 6.0],
+        [41.0, 40.0, 46.0],
+        [3.6, 3.5, 3.7],
+        [2, 3, 3],
+    ),
+    (
+        "soe",
+        [7.1, 6.7, 6.2],
+        [47.0, 50.0, 52.0],
+        [3.7, 3.7, 3.8],
+        [1, 2, 2],
+    ),
+    (
+        "aas",
+        [8.9, 8.5, 8.4],
+        [38.0, 39.0, 43.0],
+        [3.4, 3.5, 3.5],
+        [2, 2, 2],
+    ),
 ];
 
 const PERIODS: [&str; 3] = ["2022/23", "2023/24", "2024/25"];
 
-async fn insert_measurements(tx: &mut Transaction<'_, Postgres>, school_ids: &std::collections::HashMap<&str, Uuid>) -> anyhow::Result<()> {
+async fn insert_measurements(
+    tx: &mut Transaction<'_, Postgres>,
+    school_ids: &std::collections::HashMap<&str, Uuid>,
+) -> anyhow::Result<()> {
     let ids: std::collections::HashMap<String, Uuid> =
-        sqlx::query_as::<_, (String, Uuid)>("SELECT name, id FROM indicators").fetch_all(&mut **tx).await?.into_iter().collect();
-    let get = |name: &str| ids.get(name).copied().with_context(|| format!("indikatoren «{name}» findes ikke"));
+        sqlx::query_as::<_, (String, Uuid)>("SELECT name, id FROM indicators")
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .collect();
+    let get = |name: &str| {
+        ids.get(name)
+            .copied()
+            .with_context(|| format!("indikatoren «{name}» findes ikke"))
+    };
     let (excl, exam, wellbeing, leadership, youth) = (
         get("Eksklusionsprocent")?,
         get("Elever i specialtilbud, der går til afgangsprøven")?,
@@ -748,14 +790,25 @@ async fn insert_measurements(tx: &mut Transaction<'_, Postgres>, school_ids: &st
         get("Ledelse af inklusion på skolen")?,
         get("Elever fra specialtilbud, der starter en ungdomsuddannelse")?,
     );
-    let (mut ind, mut org, mut per, mut val, mut lvl, mut note) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut ind, mut org, mut per, mut val, mut lvl, mut note) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     for (key, e, x, w, l) in MEASUREMENTS {
         for (i, period) in PERIODS.iter().enumerate() {
             for (indicator, value, level, text) in [
-                (excl, Some(e[i]), None, "Kommunens elevdata pr. 5. september."),
+                (
+                    excl,
+                    Some(e[i]),
+                    None,
+                    "Kommunens elevdata pr. 5. september.",
+                ),
                 (exam, Some(x[i]), None, "Skolens prøvedata for 9. klasse."),
                 (wellbeing, Some(w[i]), None, "Den nationale trivselsmåling."),
-                (leadership, None, Some(l[i]), "Skolens selvevaluering drøftet i specialledernetværket."),
+                (
+                    leadership,
+                    None,
+                    Some(l[i]),
+                    "Skolens selvevaluering drøftet i specialledernetværket.",
+                ),
             ] {
                 ind.push(indicator);
                 org.push(Some(school_ids[key]));

@@ -15,17 +15,30 @@ pub struct Goal {
 }
 
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Goal>> {
-    sqlx::query_as("SELECT id, number, title, description, results_year, status FROM goals ORDER BY number").fetch_all(db).await
+    sqlx::query_as(
+        "SELECT id, number, title, description, results_year, status FROM goals ORDER BY number",
+    )
+    .fetch_all(db)
+    .await
 }
 
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Goal>> {
-    sqlx::query_as("SELECT id, number, title, description, results_year, status FROM goals WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT id, number, title, description, results_year, status FROM goals WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
-pub async fn update(db: impl PgExecutor<'_>, id: Uuid, title: &str, description: &str, results_year: Option<i16>, status: &str) -> sqlx::Result<()> {
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    title: &str,
+    description: &str,
+    results_year: Option<i16>,
+    status: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE goals SET title = $2, description = $3, results_year = $4, status = $5, updated_at = now() WHERE id = $1")
         .bind(id)
         .bind(title)
@@ -65,7 +78,10 @@ const INDICATOR: &str = "SELECT id, goal_id, name, description, kind, unit, high
     max_value::float8 AS max_value, active FROM indicators";
 
 /// Active indicators, of one goal or all, in the goal's order.
-pub async fn indicators(db: impl PgExecutor<'_>, goal: Option<Uuid>) -> sqlx::Result<Vec<Indicator>> {
+pub async fn indicators(
+    db: impl PgExecutor<'_>,
+    goal: Option<Uuid>,
+) -> sqlx::Result<Vec<Indicator>> {
     sqlx::query_as(&format!(
         "{INDICATOR} WHERE active AND ($1::uuid IS NULL OR goal_id = $1)
          ORDER BY (SELECT number FROM goals g WHERE g.id = goal_id), sort_order, name"
@@ -76,7 +92,10 @@ pub async fn indicators(db: impl PgExecutor<'_>, goal: Option<Uuid>) -> sqlx::Re
 }
 
 pub async fn indicator(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Indicator>> {
-    sqlx::query_as(&format!("{INDICATOR} WHERE id = $1")).bind(id).fetch_optional(db).await
+    sqlx::query_as(&format!("{INDICATOR} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 #[derive(Debug, Clone)]
@@ -98,7 +117,12 @@ pub struct IndicatorInput {
     pub active: bool,
 }
 
-pub async fn save_indicator(db: impl PgExecutor<'_>, id: Option<Uuid>, goal: Uuid, i: &IndicatorInput) -> sqlx::Result<Uuid> {
+pub async fn save_indicator(
+    db: impl PgExecutor<'_>,
+    id: Option<Uuid>,
+    goal: Uuid,
+    i: &IndicatorInput,
+) -> sqlx::Result<Uuid> {
     sqlx::query_scalar(
         "INSERT INTO indicators (id, goal_id, name, description, kind, unit, higher_is_better, baseline_value,
              baseline_period, target_value, target_period, source, per_school, rubric, min_value, max_value, active)
@@ -148,7 +172,11 @@ pub struct Measurement {
 }
 
 /// Measurements of the given indicators; with `school`, only that school's and consortium-wide ones.
-pub async fn measurements(db: impl PgExecutor<'_>, indicators: &[Uuid], school: Option<Uuid>) -> sqlx::Result<Vec<Measurement>> {
+pub async fn measurements(
+    db: impl PgExecutor<'_>,
+    indicators: &[Uuid],
+    school: Option<Uuid>,
+) -> sqlx::Result<Vec<Measurement>> {
     sqlx::query_as(
         "SELECT m.id, m.indicator_id, m.organisation_id, o.name AS organisation_name, m.period,
                 m.value::float8 AS value, m.level, m.note, coalesce(s.name, a.email) AS entered_by, m.entered_at
@@ -176,8 +204,19 @@ pub struct NewMeasurement<'a> {
 }
 
 /// Enters or corrects a measurement; returns the row before (for the history) and after.
-pub async fn upsert(db: &mut sqlx::PgConnection, m: NewMeasurement<'_>) -> sqlx::Result<(Uuid, Option<serde_json::Value>, serde_json::Value)> {
-    let NewMeasurement { indicator, school, period, value, level, note, by } = m;
+pub async fn upsert(
+    db: &mut sqlx::PgConnection,
+    m: NewMeasurement<'_>,
+) -> sqlx::Result<(Uuid, Option<serde_json::Value>, serde_json::Value)> {
+    let NewMeasurement {
+        indicator,
+        school,
+        period,
+        value,
+        level,
+        note,
+        by,
+    } = m;
     let before: Option<(Uuid, serde_json::Value)> = sqlx::query_as(
         "SELECT id, jsonb_build_object('value', value, 'level', level, 'note', note) FROM measurements
          WHERE indicator_id = $1 AND organisation_id IS NOT DISTINCT FROM $2 AND period = $3 FOR UPDATE",
@@ -232,7 +271,13 @@ pub async fn automatic_series(
     let roles: &[&str] = match code {
         "ledere_gennemfoert" => &["skoleleder", "noeglemedarbejder"],
         "medarbejdere_gennemfoert" => &["laerer", "paedagog"],
-        _ => &["skoleleder", "noeglemedarbejder", "laerer", "paedagog", "andet"],
+        _ => &[
+            "skoleleder",
+            "noeglemedarbejder",
+            "laerer",
+            "paedagog",
+            "andet",
+        ],
     };
     let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
     sqlx::query_as(
@@ -288,7 +333,11 @@ pub async fn export(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<ExportRow>> {
 }
 
 /// Mobilities serving a goal, per call year: (year, planned or running, completed).
-pub async fn mobility_counts(db: impl PgExecutor<'_>, goal: Uuid, school: Option<Uuid>) -> sqlx::Result<Vec<(i32, i64, i64)>> {
+pub async fn mobility_counts(
+    db: impl PgExecutor<'_>,
+    goal: Uuid,
+    school: Option<Uuid>,
+) -> sqlx::Result<Vec<(i32, i64, i64)>> {
     sqlx::query_as(
         "SELECT coalesce(pr.call_year::int, extract(year FROM m.start_date)::int) AS y,
                 count(*) FILTER (WHERE m.status IN ('kladde', 'indstillet', 'godkendt')),

@@ -460,7 +460,8 @@ pub async fn snapshot(
                                    FROM mobility_participants mp JOIN staff s ON s.id = mp.staff_id WHERE mp.mobility_id = m.id),
                      'maal', (SELECT coalesce(string_agg('Mål ' || g.number, ', ' ORDER BY g.number), '')
                               FROM mobility_goals mg JOIN goals g ON g.id = mg.goal_id WHERE mg.mobility_id = m.id),
-                     'partner', (SELECT p.name FROM partners p WHERE p.id = m.receiving_partner_id))
+                     'partner', (SELECT p.name FROM partners p WHERE p.id = m.receiving_partner_id),
+                     'activity_type', (SELECT t.name_da FROM activity_types t WHERE t.code = m.activity_type))
          FROM mobilities m WHERE m.id = $1",
     )
     .bind(id)

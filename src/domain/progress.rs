@@ -7,21 +7,31 @@ pub fn parse_period(input: &str) -> Option<String> {
     let (a, b) = s.split_once('/')?;
     let first: i32 = a.parse().ok()?;
     let second: i32 = b.parse().ok()?;
-    let valid = (2000..=2100).contains(&first) && a.len() == 4 && b.len() == 2 && second == (first + 1) % 100;
+    let valid = (2000..=2100).contains(&first)
+        && a.len() == 4
+        && b.len() == 2
+        && second == (first + 1) % 100;
     valid.then(|| format!("{first}/{b}"))
 }
 
 /// The school year a date falls in (1 August to 31 July).
 pub fn period_of(date: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    let first = if date.month() >= 8 { date.year() } else { date.year() - 1 };
+    let first = if date.month() >= 8 {
+        date.year()
+    } else {
+        date.year() - 1
+    };
     format!("{first}/{:02}", (first + 1) % 100)
 }
 
 /// The first and last day of a school year.
 pub fn period_bounds(period: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
     let first: i32 = period.get(..4)?.parse().ok()?;
-    Some((chrono::NaiveDate::from_ymd_opt(first, 8, 1)?, chrono::NaiveDate::from_ymd_opt(first + 1, 7, 31)?))
+    Some((
+        chrono::NaiveDate::from_ymd_opt(first, 8, 1)?,
+        chrono::NaiveDate::from_ymd_opt(first + 1, 7, 31)?,
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +50,12 @@ pub enum Progress {
 /// Progress of `latest` from `baseline` towards `target`. `higher_is_better` decides only what
 /// holding the level means when the target equals the baseline; otherwise the way from baseline
 /// to target says which direction is good.
-pub fn progress(baseline: Option<f64>, target: Option<f64>, latest: Option<f64>, higher_is_better: bool) -> Progress {
+pub fn progress(
+    baseline: Option<f64>,
+    target: Option<f64>,
+    latest: Option<f64>,
+    higher_is_better: bool,
+) -> Progress {
     let (Some(b), Some(t)) = (baseline, target) else {
         return Progress::Undefined;
     };
@@ -70,7 +85,9 @@ impl Progress {
             Progress::NoData => "Ingen måling efter udgangspunktet endnu.".into(),
             Progress::Undefined => "Udgangspunkt eller målværdi mangler.".into(),
             Progress::Hold { held: true } => "Målet er at holde niveauet, og det holdes.".into(),
-            Progress::Hold { held: false } => "Målet er at holde niveauet, men det er ikke holdt.".into(),
+            Progress::Hold { held: false } => {
+                "Målet er at holde niveauet, men det er ikke holdt.".into()
+            }
             Progress::Share(s) if *s < 0.0 => format!("{} % – bevæget sig væk fra målet.", pct(*s)),
             Progress::Share(s) if *s >= 1.0 => format!("{} % af vejen – målet er nået.", pct(*s)),
             Progress::Share(s) => format!("{} % af vejen fra udgangspunkt til mål.", pct(*s)),
@@ -101,10 +118,19 @@ mod tests {
 
     #[test]
     fn halfway_up_and_halfway_down() {
-        assert_eq!(progress(Some(40.0), Some(60.0), Some(50.0), true), Progress::Share(0.5));
+        assert_eq!(
+            progress(Some(40.0), Some(60.0), Some(50.0), true),
+            Progress::Share(0.5)
+        );
         // Exclusion: down is good, 6.5 % → 4 %; 5.25 % is half the way.
-        assert_eq!(progress(Some(6.5), Some(4.0), Some(5.25), false), Progress::Share(0.5));
-        assert_eq!(progress(Some(6.5), Some(4.0), Some(5.25), false).bar_percent(), 50);
+        assert_eq!(
+            progress(Some(6.5), Some(4.0), Some(5.25), false),
+            Progress::Share(0.5)
+        );
+        assert_eq!(
+            progress(Some(6.5), Some(4.0), Some(5.25), false).bar_percent(),
+            50
+        );
     }
 
     #[test]
@@ -121,27 +147,51 @@ mod tests {
     #[test]
     fn missing_values_are_said_plainly() {
         assert_eq!(progress(Some(1.0), Some(2.0), None, true), Progress::NoData);
-        assert_eq!(progress(None, Some(2.0), Some(1.5), true), Progress::Undefined);
-        assert_eq!(progress(Some(1.0), None, Some(1.5), true), Progress::Undefined);
+        assert_eq!(
+            progress(None, Some(2.0), Some(1.5), true),
+            Progress::Undefined
+        );
+        assert_eq!(
+            progress(Some(1.0), None, Some(1.5), true),
+            Progress::Undefined
+        );
     }
 
     #[test]
     fn a_target_equal_to_the_baseline_means_holding_the_level() {
-        assert_eq!(progress(Some(3.6), Some(3.6), Some(3.7), true), Progress::Hold { held: true });
-        assert_eq!(progress(Some(3.6), Some(3.6), Some(3.5), true), Progress::Hold { held: false });
-        assert_eq!(progress(Some(4.0), Some(4.0), Some(3.9), false), Progress::Hold { held: true });
+        assert_eq!(
+            progress(Some(3.6), Some(3.6), Some(3.7), true),
+            Progress::Hold { held: true }
+        );
+        assert_eq!(
+            progress(Some(3.6), Some(3.6), Some(3.5), true),
+            Progress::Hold { held: false }
+        );
+        assert_eq!(
+            progress(Some(4.0), Some(4.0), Some(3.9), false),
+            Progress::Hold { held: true }
+        );
     }
 
     #[test]
     fn summaries_and_periods() {
-        assert_eq!(summary(&[Progress::Share(0.5), Progress::NoData, Progress::Share(1.5)]), Some(0.75));
+        assert_eq!(
+            summary(&[Progress::Share(0.5), Progress::NoData, Progress::Share(1.5)]),
+            Some(0.75)
+        );
         assert_eq!(summary(&[Progress::NoData]), None);
         assert_eq!(parse_period("2024/25"), Some("2024/25".into()));
         assert_eq!(parse_period("2024-25"), Some("2024/25".into()));
         assert_eq!(parse_period("2099/00"), Some("2099/00".into()));
         assert_eq!(parse_period("2024/26"), None);
         assert_eq!(parse_period("24/25"), None);
-        assert_eq!(period_of(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()), "2026/27");
-        assert_eq!(period_of(chrono::NaiveDate::from_ymd_opt(2026, 7, 31).unwrap()), "2025/26");
+        assert_eq!(
+            period_of(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+            "2026/27"
+        );
+        assert_eq!(
+            period_of(chrono::NaiveDate::from_ymd_opt(2026, 7, 31).unwrap()),
+            "2025/26"
+        );
     }
 }

@@ -42,27 +42,46 @@ pub enum View {
 /// The series of an indicator for a view. Consortium-wide values are the ones entered for the
 /// whole consortium or, failing those, the average of the schools' values that year.
 pub fn series(ind: &Indicator, measurements: &[db::goals::Measurement], view: View) -> Vec<Point> {
-    let mine: Vec<&db::goals::Measurement> = measurements.iter().filter(|m| m.indicator_id == ind.id).collect();
+    let mine: Vec<&db::goals::Measurement> = measurements
+        .iter()
+        .filter(|m| m.indicator_id == ind.id)
+        .collect();
     let value = |m: &db::goals::Measurement| m.value.or(m.level.map(f64::from));
     let mut by_period: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     match view {
         View::School(s) => {
             for m in mine.iter().filter(|m| m.organisation_id == Some(s)) {
-                by_period.entry(m.period.clone()).or_default().extend(value(m));
+                by_period
+                    .entry(m.period.clone())
+                    .or_default()
+                    .extend(value(m));
             }
         }
         View::Consortium => {
-            let whole: Vec<_> = mine.iter().filter(|m| m.organisation_id.is_none()).collect();
-            let source: Vec<&&db::goals::Measurement> = if whole.is_empty() { mine.iter().collect() } else { whole.into_iter().collect() };
+            let whole: Vec<_> = mine
+                .iter()
+                .filter(|m| m.organisation_id.is_none())
+                .collect();
+            let source: Vec<&&db::goals::Measurement> = if whole.is_empty() {
+                mine.iter().collect()
+            } else {
+                whole.into_iter().collect()
+            };
             for m in source {
-                by_period.entry(m.period.clone()).or_default().extend(value(m));
+                by_period
+                    .entry(m.period.clone())
+                    .or_default()
+                    .extend(value(m));
             }
         }
     }
     by_period
         .into_iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(period, v)| Point { value: v.iter().sum::<f64>() / v.len() as f64, period })
+        .map(|(period, v)| Point {
+            value: v.iter().sum::<f64>() / v.len() as f64,
+            period,
+        })
         .collect()
 }
 
@@ -73,12 +92,21 @@ pub fn progress_of(ind: &Indicator, points: &[Point]) -> Progress {
         .rev()
         .find(|p| ind.baseline_period.as_ref().is_none_or(|b| p.period > *b))
         .map(|p| p.value);
-    progress::progress(ind.baseline_value, ind.target_value, latest, ind.higher_is_better)
+    progress::progress(
+        ind.baseline_value,
+        ind.target_value,
+        latest,
+        ind.higher_is_better,
+    )
 }
 
 /// A number as Danes write it, with the indicator's unit.
 pub fn show_value(v: f64, unit: &str) -> String {
-    let n = if (v - v.round()).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}").replace('.', ",") };
+    let n = if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}").replace('.', ",")
+    };
     match unit {
         "" => n,
         "%" => format!("{n} %"),
@@ -119,12 +147,18 @@ fn period_range(from: &str, to: &str) -> Vec<String> {
     let (Ok(a), Ok(b)) = (from[..4].parse::<i32>(), to[..4].parse::<i32>()) else {
         return vec![from.to_string()];
     };
-    (a..=b.max(a)).map(|y| format!("{y}/{:02}", (y + 1) % 100)).collect()
+    (a..=b.max(a))
+        .map(|y| format!("{y}/{:02}", (y + 1) % 100))
+        .collect()
 }
 
 pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
     let (w, h, left, right, top, bottom) = (420u32, 190u32, 56u32, 404u32, 16u32, 160u32);
-    let first = ind.baseline_period.clone().or_else(|| points.first().map(|p| p.period.clone())).unwrap_or_else(|| progress::period_of(Local::now().date_naive()));
+    let first = ind
+        .baseline_period
+        .clone()
+        .or_else(|| points.first().map(|p| p.period.clone()))
+        .unwrap_or_else(|| progress::period_of(Local::now().date_naive()));
     let mut last = ind.target_period.clone().unwrap_or_else(|| first.clone());
     if let Some(p) = points.last()
         && p.period > last
@@ -135,7 +169,9 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
     let mut values: Vec<f64> = points.iter().map(|p| p.value).collect();
     values.extend(ind.baseline_value);
     values.extend(ind.target_value);
-    let (mut lo, mut hi) = values.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    let (mut lo, mut hi) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     if values.is_empty() {
         (lo, hi) = (0.0, 1.0);
     }
@@ -144,7 +180,10 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
         hi += 1.0;
     }
     let pad = (hi - lo) * 0.15;
-    let (lo, hi) = ((lo - pad).max(ind.min_value.unwrap_or(f64::MIN)), (hi + pad).min(ind.max_value.unwrap_or(f64::MAX)));
+    let (lo, hi) = (
+        (lo - pad).max(ind.min_value.unwrap_or(f64::MIN)),
+        (hi + pad).min(ind.max_value.unwrap_or(f64::MAX)),
+    );
     let x_of = |period: &str| {
         let i = periods.iter().position(|p| p == period).unwrap_or(0) as f64;
         let n = (periods.len().max(2) - 1) as f64;
@@ -154,14 +193,25 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
     let chart_points: Vec<ChartPoint> = points
         .iter()
         .filter(|p| periods.contains(&p.period))
-        .map(|p| ChartPoint { x: format!("{:.1}", x_of(&p.period)), y: format!("{:.1}", y_of(p.value)), label: show_value(p.value, &ind.unit) })
+        .map(|p| ChartPoint {
+            x: format!("{:.1}", x_of(&p.period)),
+            y: format!("{:.1}", y_of(p.value)),
+            label: show_value(p.value, &ind.unit),
+        })
         .collect();
-    let line = chart_points.iter().map(|p| format!("{},{}", p.x, p.y)).collect::<Vec<_>>().join(" ");
+    let line = chart_points
+        .iter()
+        .map(|p| format!("{},{}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ");
     let ticks = 4;
     let y_axis = (0..=ticks)
         .map(|i| {
             let v = lo + (hi - lo) * i as f64 / ticks as f64;
-            Axis { pos: format!("{:.1}", y_of(v)), label: show_value((v * 10.0).round() / 10.0, "") }
+            Axis {
+                pos: format!("{:.1}", y_of(v)),
+                label: show_value((v * 10.0).round() / 10.0, ""),
+            }
         })
         .collect();
     let step = (periods.len() / 5).max(1);
@@ -169,17 +219,31 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
         .iter()
         .enumerate()
         .filter(|(i, _)| i % step == 0 || *i == periods.len() - 1)
-        .map(|(_, p)| Axis { pos: format!("{:.1}", x_of(p)), label: p.clone() })
+        .map(|(_, p)| Axis {
+            pos: format!("{:.1}", x_of(p)),
+            label: p.clone(),
+        })
         .collect();
-    let described: Vec<String> = points.iter().map(|p| format!("{}: {}", p.period, show_value(p.value, &ind.unit))).collect();
+    let described: Vec<String> = points
+        .iter()
+        .map(|p| format!("{}: {}", p.period, show_value(p.value, &ind.unit)))
+        .collect();
     let desc = format!(
         "{}. Udgangspunkt {} ({}), mål {} ({}). Målinger: {}.",
         scope_label,
-        ind.baseline_value.map(|v| show_value(v, &ind.unit)).unwrap_or_else(|| "ikke sat".into()),
+        ind.baseline_value
+            .map(|v| show_value(v, &ind.unit))
+            .unwrap_or_else(|| "ikke sat".into()),
         ind.baseline_period.clone().unwrap_or_default(),
-        ind.target_value.map(|v| show_value(v, &ind.unit)).unwrap_or_else(|| "ikke sat".into()),
+        ind.target_value
+            .map(|v| show_value(v, &ind.unit))
+            .unwrap_or_else(|| "ikke sat".into()),
         ind.target_period.clone().unwrap_or_default(),
-        if described.is_empty() { "ingen endnu".into() } else { described.join("; ") }
+        if described.is_empty() {
+            "ingen endnu".into()
+        } else {
+            described.join("; ")
+        }
     );
     Chart {
         width: w,
@@ -215,6 +279,7 @@ pub struct IndicatorView {
     pub chart: Chart,
     pub rows: Vec<(String, String)>,
     pub may_enter: bool,
+    pub may_edit: bool,
     pub rubric: Vec<(String, String)>,
     pub state: Progress,
 }
@@ -224,14 +289,23 @@ fn rubric_of(ind: &Indicator) -> Vec<(String, String)> {
         .as_ref()
         .and_then(|r| r.as_object())
         .map(|o| {
-            let mut v: Vec<(String, String)> = o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect();
+            let mut v: Vec<(String, String)> = o
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect();
             v.sort();
             v
         })
         .unwrap_or_default()
 }
 
-pub fn view_of(ind: &Indicator, points: Vec<Point>, scope_label: &str, may_enter: bool) -> IndicatorView {
+pub fn view_of(
+    ind: &Indicator,
+    points: Vec<Point>,
+    scope_label: &str,
+    may_enter: bool,
+    may_edit: bool,
+) -> IndicatorView {
     let p = progress_of(ind, &points);
     let unit = &ind.unit;
     IndicatorView {
@@ -248,23 +322,43 @@ pub fn view_of(ind: &Indicator, points: Vec<Point>, scope_label: &str, may_enter
             _ => "Ikke sat".into(),
         },
         target: match (ind.target_value, &ind.target_period) {
-            (Some(v), Some(p)) => format!("{} ({p}), {}", show_value(v, unit), if ind.higher_is_better { "højere er bedre" } else { "lavere er bedre" }),
+            (Some(v), Some(p)) => format!(
+                "{} ({p}), {}",
+                show_value(v, unit),
+                if ind.higher_is_better {
+                    "højere er bedre"
+                } else {
+                    "lavere er bedre"
+                }
+            ),
             (Some(v), None) => show_value(v, unit),
             _ => "Ikke sat".into(),
         },
-        latest: points.last().map(|l| format!("{} ({})", show_value(l.value, unit), l.period)).unwrap_or_else(|| "Ingen målinger".into()),
+        latest: points
+            .last()
+            .map(|l| format!("{} ({})", show_value(l.value, unit), l.period))
+            .unwrap_or_else(|| "Ingen målinger".into()),
         progress: p.describe(),
         bar: p.bar_percent(),
         chart: chart(ind, &points, scope_label),
-        rows: points.iter().map(|pt| (pt.period.clone(), show_value(pt.value, unit))).collect(),
+        rows: points
+            .iter()
+            .map(|pt| (pt.period.clone(), show_value(pt.value, unit)))
+            .collect(),
         may_enter: may_enter && ind.automatic.is_none(),
+        may_edit,
         rubric: rubric_of(ind),
         state: p,
     }
 }
 
 /// Views of every indicator of the goals for one view, in a handful of queries.
-pub async fn indicator_views(state: &AppState, user: &CurrentUser, goal: Option<Uuid>, view: View) -> Result<Vec<(Uuid, IndicatorView)>, AppError> {
+pub async fn indicator_views(
+    state: &AppState,
+    user: &CurrentUser,
+    goal: Option<Uuid>,
+    view: View,
+) -> Result<Vec<(Uuid, IndicatorView)>, AppError> {
     let indicators = db::goals::indicators(&state.pool, goal).await?;
     let ids: Vec<Uuid> = indicators.iter().map(|i| i.id).collect();
     let school = match view {
@@ -280,7 +374,11 @@ pub async fn indicator_views(state: &AppState, user: &CurrentUser, goal: Option<
     let mut out = Vec::new();
     for ind in &indicators {
         // A school's view of a consortium-wide indicator shows the consortium's numbers.
-        let effective = if ind.per_school { view } else { View::Consortium };
+        let effective = if ind.per_school {
+            view
+        } else {
+            View::Consortium
+        };
         let points = match &ind.automatic {
             Some(code) => {
                 let from = ind.baseline_period.clone().unwrap_or_else(|| now.clone());
@@ -301,8 +399,15 @@ pub async fn indicator_views(state: &AppState, user: &CurrentUser, goal: Option<
             Role::Skoleleder => ind.per_school,
             Role::Medarbejder => false,
         };
-        let scope = if effective == View::Consortium { "Hele konsortiet" } else { &label };
-        out.push((ind.goal_id, view_of(ind, points, scope, may_enter)));
+        let scope = if effective == View::Consortium {
+            "Hele konsortiet"
+        } else {
+            &label
+        };
+        out.push((
+            ind.goal_id,
+            view_of(ind, points, scope, may_enter, user.is_coordinator()),
+        ));
     }
     Ok(out)
 }
@@ -331,14 +436,20 @@ pub struct GoalCard {
 }
 
 /// The goal cards of the dashboard and `/maal`: every goal with its indicators' views.
-pub async fn goal_cards(state: &AppState, user: &CurrentUser, view: View) -> Result<Vec<GoalCard>, AppError> {
+pub async fn goal_cards(
+    state: &AppState,
+    user: &CurrentUser,
+    view: View,
+) -> Result<Vec<GoalCard>, AppError> {
     let goals = db::goals::list(&state.pool).await?;
     let mut views = indicator_views(state, user, None, view).await?;
     Ok(goals
         .into_iter()
         .map(|g| {
             let mine: Vec<IndicatorView> = {
-                let (take, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut views).into_iter().partition(|(gid, _)| *gid == g.id);
+                let (take, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut views)
+                    .into_iter()
+                    .partition(|(gid, _)| *gid == g.id);
                 views = keep;
                 take.into_iter().map(|(_, v)| v).collect()
             };
@@ -347,10 +458,22 @@ pub async fn goal_cards(state: &AppState, user: &CurrentUser, view: View) -> Res
             GoalCard {
                 anchor: format!("goal-{}", g.id),
                 href: format!("/maal/{}", g.id),
-                results_year: g.results_year.map(|y| format!("Resultater ventes i projektår {y}")).unwrap_or_default(),
+                results_year: g
+                    .results_year
+                    .map(|y| format!("Resultater ventes i projektår {y}"))
+                    .unwrap_or_default(),
                 status: goal_status_label(&g.status).to_string(),
-                summary: summary.map(|s| format!("I gennemsnit {:.0} % af vejen for de indikatorer, der er målt.", s * 100.0)).unwrap_or_else(|| "Ingen indikatorer er målt endnu.".into()),
-                bar: summary.map(|s| (s * 100.0).round().clamp(0.0, 100.0) as i64).unwrap_or(0),
+                summary: summary
+                    .map(|s| {
+                        format!(
+                            "I gennemsnit {:.0} % af vejen for de indikatorer, der er målt.",
+                            s * 100.0
+                        )
+                    })
+                    .unwrap_or_else(|| "Ingen indikatorer er målt endnu.".into()),
+                bar: summary
+                    .map(|s| (s * 100.0).round().clamp(0.0, 100.0) as i64)
+                    .unwrap_or(0),
                 title: g.title,
                 description: g.description,
                 indicators: mine,
@@ -369,7 +492,12 @@ pub fn goal_status_label(code: &str) -> &'static str {
     }
 }
 
-const GOAL_STATUSES: &[(&str, &str)] = &[("planlagt", "Planlagt"), ("aktiv", "I gang"), ("opnaaet", "Opnået"), ("afsluttet", "Afsluttet")];
+const GOAL_STATUSES: &[(&str, &str)] = &[
+    ("planlagt", "Planlagt"),
+    ("aktiv", "I gang"),
+    ("opnaaet", "Opnået"),
+    ("afsluttet", "Afsluttet"),
+];
 
 #[derive(Template)]
 #[template(path = "goals/list.html")]
@@ -419,22 +547,46 @@ pub struct ShowQuery {
     gemt: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, Query(q): Query<ShowQuery>) -> Result<Response, AppError> {
-    let goal = db::goals::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, AppError> {
+    let goal = db::goals::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     // The coordinator can look at one school; a school leader always sees their own.
     let schools = db::organisations::choices(&state.pool).await?;
     let view = match user.role {
-        Role::Koordinator => q.visning.parse::<Uuid>().ok().filter(|s| schools.iter().any(|(i, _)| i == s)).map(View::School).unwrap_or(View::Consortium),
+        Role::Koordinator => q
+            .visning
+            .parse::<Uuid>()
+            .ok()
+            .filter(|s| schools.iter().any(|(i, _)| i == s))
+            .map(View::School)
+            .unwrap_or(View::Consortium),
         _ => default_view(&user),
     };
     let mut shown_user = user.clone();
     if let View::School(s) = view {
-        shown_user.organisation_name = schools.iter().find(|(i, _)| *i == s).map(|(_, n)| n.clone());
+        shown_user.organisation_name = schools
+            .iter()
+            .find(|(i, _)| *i == s)
+            .map(|(_, n)| n.clone());
     }
-    let indicators: Vec<IndicatorView> = indicator_views(&state, &shown_user, Some(id), view).await?.into_iter().map(|(_, v)| v).collect();
+    let indicators: Vec<IndicatorView> = indicator_views(&state, &shown_user, Some(id), view)
+        .await?
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
     // The coordinator's table: each school's latest value per indicator measured per school.
     let (school_columns, school_table) = if user.is_coordinator() && view == View::Consortium {
-        let inds: Vec<Indicator> = db::goals::indicators(&state.pool, Some(id)).await?.into_iter().filter(|i| i.per_school && i.automatic.is_none()).collect();
+        let inds: Vec<Indicator> = db::goals::indicators(&state.pool, Some(id))
+            .await?
+            .into_iter()
+            .filter(|i| i.per_school && i.automatic.is_none())
+            .collect();
         let ids: Vec<Uuid> = inds.iter().map(|i| i.id).collect();
         let ms = db::goals::measurements(&state.pool, &ids, None).await?;
         let rows = schools
@@ -446,7 +598,16 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, 
                     .map(|ind| {
                         let pts = series(ind, &ms, View::School(*s));
                         let p = progress_of(ind, &pts);
-                        pts.last().map(|l| format!("{} ({}) – {}", show_value(l.value, &ind.unit), l.period, p.describe())).unwrap_or_else(|| "–".into())
+                        pts.last()
+                            .map(|l| {
+                                format!(
+                                    "{} ({}) – {}",
+                                    show_value(l.value, &ind.unit),
+                                    l.period,
+                                    p.describe()
+                                )
+                            })
+                            .unwrap_or_else(|| "–".into())
                     })
                     .collect();
                 (name.clone(), cells)
@@ -486,7 +647,11 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, 
     .iter()
     .map(|r| MobilityLine::from(&r.summary))
     .collect();
-    let school_items: Vec<(String, String)> = schools.iter().filter(|(_, n)| !n.contains("Børn og Læring")).map(|(i, n)| (i.to_string(), n.clone())).collect();
+    let school_items: Vec<(String, String)> = schools
+        .iter()
+        .filter(|(_, n)| !n.contains("Børn og Læring"))
+        .map(|(i, n)| (i.to_string(), n.clone()))
+        .collect();
     let page = ShowPage {
         layout: Layout::new(&goal.title, "maal", &user),
         status: goal_status_label(&goal.status),
@@ -496,7 +661,11 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, 
         counts,
         mobilities,
         is_coordinator: user.is_coordinator(),
-        views: options(school_items.iter().map(|(a, b)| (a.as_str(), b.as_str())), &school.map(|s| s.to_string()).unwrap_or_default(), Some("Hele konsortiet")),
+        views: options(
+            school_items.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+            &school.map(|s| s.to_string()).unwrap_or_default(),
+            Some("Hele konsortiet"),
+        ),
         saved: q.gemt.is_some(),
         goal,
     };
@@ -524,24 +693,46 @@ struct MeasurePage {
     action: String,
 }
 
-async fn measure_context(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Indicator, AppError> {
-    let ind = db::goals::indicator(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+async fn measure_context(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<Indicator, AppError> {
+    let ind = db::goals::indicator(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match user.role {
         Role::Koordinator => {}
         Role::Skoleleder if ind.per_school => {}
         _ => return Err(AppError::Forbidden),
     }
     if ind.automatic.is_some() {
-        return Err(AppError::BadRequest("Indikatoren tælles automatisk af Udsyn og kan ikke indtastes.".into()));
+        return Err(AppError::BadRequest(
+            "Indikatoren tælles automatisk af Udsyn og kan ikke indtastes.".into(),
+        ));
     }
     Ok(ind)
 }
 
-async fn measure_page(state: &AppState, user: &CurrentUser, ind: Indicator, f: &RawForm, errors: FormErrors) -> Result<MeasurePage, AppError> {
-    let schools: Vec<(String, String)> = db::organisations::choices(&state.pool).await?.into_iter().map(|(i, n)| (i.to_string(), n)).collect();
+async fn measure_page(
+    state: &AppState,
+    user: &CurrentUser,
+    ind: Indicator,
+    f: &RawForm,
+    errors: FormErrors,
+) -> Result<MeasurePage, AppError> {
+    let schools: Vec<(String, String)> = db::organisations::choices(&state.pool)
+        .await?
+        .into_iter()
+        .map(|(i, n)| (i.to_string(), n))
+        .collect();
     let school_options = if user.is_coordinator() {
         let chosen = f.get("skole");
-        let mut o = options(schools.iter().map(|(a, b)| (a.as_str(), b.as_str())), &chosen, Some("Hele konsortiet"));
+        let mut o = options(
+            schools.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+            &chosen,
+            Some("Hele konsortiet"),
+        );
         if ind.per_school {
             o[0].label = "Hele konsortiet (samlet tal)".into();
         }
@@ -549,7 +740,16 @@ async fn measure_page(state: &AppState, user: &CurrentUser, ind: Indicator, f: &
     } else {
         Vec::new()
     };
-    let ms = db::goals::measurements(&state.pool, &[ind.id], if user.is_coordinator() { None } else { user.organisation_id }).await?;
+    let ms = db::goals::measurements(
+        &state.pool,
+        &[ind.id],
+        if user.is_coordinator() {
+            None
+        } else {
+            user.organisation_id
+        },
+    )
+    .await?;
     let period = match f.get("periode") {
         p if p.is_empty() && errors.is_empty() => progress::period_of(Local::now().date_naive()),
         p => p,
@@ -559,7 +759,11 @@ async fn measure_page(state: &AppState, user: &CurrentUser, ind: Indicator, f: &
         errors,
         goal_href: format!("/maal/{}", ind.goal_id),
         schools: school_options,
-        fixed_school: if user.is_coordinator() { String::new() } else { user.organisation_name.clone().unwrap_or_default() },
+        fixed_school: if user.is_coordinator() {
+            String::new()
+        } else {
+            user.organisation_name.clone().unwrap_or_default()
+        },
         period,
         value: f.get("vaerdi"),
         level: f.get("niveau"),
@@ -571,10 +775,19 @@ async fn measure_page(state: &AppState, user: &CurrentUser, ind: Indicator, f: &
             .take(30)
             .map(|m| {
                 (
-                    m.organisation_name.clone().unwrap_or_else(|| "Hele konsortiet".into()),
+                    m.organisation_name
+                        .clone()
+                        .unwrap_or_else(|| "Hele konsortiet".into()),
                     m.period.clone(),
-                    m.value.or(m.level.map(f64::from)).map(|v| show_value(v, &ind.unit)).unwrap_or_default(),
-                    format!("{} · {}", m.entered_by.clone().unwrap_or_default(), format::timestamp(m.entered_at)),
+                    m.value
+                        .or(m.level.map(f64::from))
+                        .map(|v| show_value(v, &ind.unit))
+                        .unwrap_or_default(),
+                    format!(
+                        "{} · {}",
+                        m.entered_by.clone().unwrap_or_default(),
+                        format::timestamp(m.entered_at)
+                    ),
                 )
             })
             .collect(),
@@ -583,12 +796,31 @@ async fn measure_page(state: &AppState, user: &CurrentUser, ind: Indicator, f: &
     })
 }
 
-pub async fn measure_form(State(state): State<AppState>, user: CurrentUser, Id(id): Id) -> Result<Response, AppError> {
+pub async fn measure_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
     let ind = measure_context(&state, &user, id).await?;
-    Ok(render(&measure_page(&state, &user, ind, &RawForm(Vec::new()), FormErrors::default()).await?)?.into_response())
+    Ok(render(
+        &measure_page(
+            &state,
+            &user,
+            ind,
+            &RawForm(Vec::new()),
+            FormErrors::default(),
+        )
+        .await?,
+    )?
+    .into_response())
 }
 
-pub async fn measure(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn measure(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     let ind = measure_context(&state, &user, id).await?;
     check_csrf(&user, &raw.get("csrf"))?;
     let mut errors = FormErrors::default();
@@ -636,9 +868,37 @@ pub async fn measure(State(state): State<AppState>, user: CurrentUser, Id(id): I
     });
     if let (Some(period), true) = (&period, errors.is_empty()) {
         let mut tx = state.pool.begin().await?;
-        let (mid, before, after) = db::goals::upsert(&mut tx, db::goals::NewMeasurement { indicator: ind.id, school, period, value, level, note: &note, by: user.account_id }).await?;
-        let action = if before.is_some() { "måling rettet" } else { "måling indtastet" };
-        audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action, entity: "measurement", entity_id: mid.to_string(), before, after: Some(after), reason: &ind.name }).await?;
+        let (mid, before, after) = db::goals::upsert(
+            &mut tx,
+            db::goals::NewMeasurement {
+                indicator: ind.id,
+                school,
+                period,
+                value,
+                level,
+                note: &note,
+                by: user.account_id,
+            },
+        )
+        .await?;
+        let action = if before.is_some() {
+            "måling rettet"
+        } else {
+            "måling indtastet"
+        };
+        audit::record(
+            &mut *tx,
+            audit::Entry {
+                account_id: Some(user.account_id),
+                action,
+                entity: "measurement",
+                entity_id: mid.to_string(),
+                before,
+                after: Some(after),
+                reason: &ind.name,
+            },
+        )
+        .await?;
         tx.commit().await?;
         let view = match (user.is_coordinator(), school) {
             (true, Some(s)) => format!("?visning={s}&gemt=1"),
@@ -665,9 +925,15 @@ struct GoalEditPage {
     statuses: Vec<SelectOption>,
 }
 
-pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Id(id): Id) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    let g = db::goals::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let g = db::goals::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let page = GoalEditPage {
         layout: Layout::new(&format!("Rediger {}", g.title), "maal", &user),
         errors: FormErrors::default(),
@@ -680,15 +946,23 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Id(id):
     Ok(render(&page)?.into_response())
 }
 
-pub async fn update(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
     check_csrf(&user, &raw.get("csrf"))?;
-    let g = db::goals::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let g = db::goals::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
-    let title = validate::required(&raw.get("title"), 200, "Skriv målets titel.").unwrap_or_else(|m| {
-        errors.add("title", m);
-        String::new()
-    });
+    let title =
+        validate::required(&raw.get("title"), 200, "Skriv målets titel.").unwrap_or_else(|m| {
+            errors.add("title", m);
+            String::new()
+        });
     let description = validate::optional(&raw.get("description"), 5000).unwrap_or_else(|m| {
         errors.add("description", m);
         String::new()
@@ -712,7 +986,19 @@ pub async fn update(State(state): State<AppState>, user: CurrentUser, Id(id): Id
         let before = serde_json::json!({"title": g.title, "description": g.description, "results_year": g.results_year, "status": g.status});
         db::goals::update(&mut *tx, id, &title, &description, results_year, &status).await?;
         let after = serde_json::json!({"title": title, "description": description, "results_year": results_year, "status": status});
-        audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action: "mål ændret", entity: "goal", entity_id: id.to_string(), before: Some(before), after: Some(after), reason: "" }).await?;
+        audit::record(
+            &mut *tx,
+            audit::Entry {
+                account_id: Some(user.account_id),
+                action: "mål ændret",
+                entity: "goal",
+                entity_id: id.to_string(),
+                before: Some(before),
+                after: Some(after),
+                reason: "",
+            },
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Redirect::to(&format!("/maal/{id}?gemt=1")).into_response());
     }
@@ -750,32 +1036,68 @@ impl IndicatorPage {
 }
 
 fn indicator_form(ind: &Indicator) -> RawForm {
-    let num = |v: Option<f64>| v.map(|v| format!("{v}").replace('.', ",")).unwrap_or_default();
+    let num = |v: Option<f64>| {
+        v.map(|v| format!("{v}").replace('.', ","))
+            .unwrap_or_default()
+    };
     let mut pairs = vec![
         ("name", ind.name.clone()),
         ("description", ind.description.clone()),
         ("kind", ind.kind.clone()),
         ("unit", ind.unit.clone()),
-        ("retning", if ind.higher_is_better { "op" } else { "ned" }.to_string()),
+        (
+            "retning",
+            if ind.higher_is_better { "op" } else { "ned" }.to_string(),
+        ),
         ("baseline_value", num(ind.baseline_value)),
-        ("baseline_period", ind.baseline_period.clone().unwrap_or_default()),
+        (
+            "baseline_period",
+            ind.baseline_period.clone().unwrap_or_default(),
+        ),
         ("target_value", num(ind.target_value)),
-        ("target_period", ind.target_period.clone().unwrap_or_default()),
+        (
+            "target_period",
+            ind.target_period.clone().unwrap_or_default(),
+        ),
         ("source", ind.source.clone()),
-        ("omfang", if ind.per_school { "skole" } else { "konsortium" }.to_string()),
+        (
+            "omfang",
+            if ind.per_school {
+                "skole"
+            } else {
+                "konsortium"
+            }
+            .to_string(),
+        ),
         ("min_value", num(ind.min_value)),
         ("max_value", num(ind.max_value)),
     ];
     for (level, text) in rubric_of(ind) {
-        pairs.push((["niveau_1", "niveau_2", "niveau_3", "niveau_4"][(level.parse::<usize>().unwrap_or(1).clamp(1, 4)) - 1], text));
+        pairs.push((
+            ["niveau_1", "niveau_2", "niveau_3", "niveau_4"]
+                [(level.parse::<usize>().unwrap_or(1).clamp(1, 4)) - 1],
+            text,
+        ));
     }
     RawForm(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
-fn indicator_page(user: &CurrentUser, goal: Uuid, existing: Option<&Indicator>, f: RawForm, errors: FormErrors) -> IndicatorPage {
+fn indicator_page(
+    user: &CurrentUser,
+    goal: Uuid,
+    existing: Option<&Indicator>,
+    f: RawForm,
+    errors: FormErrors,
+) -> IndicatorPage {
     let (heading, action) = match existing {
-        Some(i) => (format!("Rediger indikatoren {}", i.name), format!("/indikatorer/{}/rediger", i.id)),
-        None => ("Ny indikator".to_string(), format!("/maal/{goal}/indikatorer/ny")),
+        Some(i) => (
+            format!("Rediger indikatoren {}", i.name),
+            format!("/indikatorer/{}/rediger", i.id),
+        ),
+        None => (
+            "Ny indikator".to_string(),
+            format!("/maal/{goal}/indikatorer/ny"),
+        ),
     };
     IndicatorPage {
         layout: Layout::new(&heading, "maal", user).with_errors(&errors),
@@ -783,25 +1105,66 @@ fn indicator_page(user: &CurrentUser, goal: Uuid, existing: Option<&Indicator>, 
         heading,
         action,
         goal_href: format!("/maal/{goal}"),
-        kinds: options([("kvantitativ", "Kvantitativ (et tal)"), ("kvalitativ", "Kvalitativ (niveau 1–4 med belæg)")], &f.get("kind"), None),
-        directions: options([("op", "Højere er bedre"), ("ned", "Lavere er bedre")], &f.get("retning"), None),
-        scopes: options([("skole", "Måles pr. skole"), ("konsortium", "Måles for hele konsortiet")], &f.get("omfang"), None),
+        kinds: options(
+            [
+                ("kvantitativ", "Kvantitativ (et tal)"),
+                ("kvalitativ", "Kvalitativ (niveau 1–4 med belæg)"),
+            ],
+            &f.get("kind"),
+            None,
+        ),
+        directions: options(
+            [("op", "Højere er bedre"), ("ned", "Lavere er bedre")],
+            &f.get("retning"),
+            None,
+        ),
+        scopes: options(
+            [
+                ("skole", "Måles pr. skole"),
+                ("konsortium", "Måles for hele konsortiet"),
+            ],
+            &f.get("omfang"),
+            None,
+        ),
         automatic: existing.is_some_and(|i| i.automatic.is_some()),
         f,
     }
 }
 
-pub async fn new_indicator_form(State(state): State<AppState>, user: CurrentUser, Id(goal): Id) -> Result<Response, AppError> {
+pub async fn new_indicator_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(goal): Id,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    db::goals::get(&state.pool, goal).await?.ok_or(AppError::NotFound)?;
-    let f = RawForm(vec![("kind".into(), "kvantitativ".into()), ("retning".into(), "op".into()), ("omfang".into(), "skole".into())]);
+    db::goals::get(&state.pool, goal)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = RawForm(vec![
+        ("kind".into(), "kvantitativ".into()),
+        ("retning".into(), "op".into()),
+        ("omfang".into(), "skole".into()),
+    ]);
     Ok(render(&indicator_page(&user, goal, None, f, FormErrors::default()))?.into_response())
 }
 
-pub async fn edit_indicator_form(State(state): State<AppState>, user: CurrentUser, Id(id): Id) -> Result<Response, AppError> {
+pub async fn edit_indicator_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    let ind = db::goals::indicator(&state.pool, id).await?.ok_or(AppError::NotFound)?;
-    Ok(render(&indicator_page(&user, ind.goal_id, Some(&ind), indicator_form(&ind), FormErrors::default()))?.into_response())
+    let ind = db::goals::indicator(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(render(&indicator_page(
+        &user,
+        ind.goal_id,
+        Some(&ind),
+        indicator_form(&ind),
+        FormErrors::default(),
+    ))?
+    .into_response())
 }
 
 fn parse_indicator(f: &RawForm, errors: &mut FormErrors) -> Option<db::goals::IndicatorInput> {
@@ -838,17 +1201,28 @@ fn parse_indicator(f: &RawForm, errors: &mut FormErrors) -> Option<db::goals::In
     if let (Some(lo), Some(hi)) = (min_value, max_value)
         && lo >= hi
     {
-        errors.add("max_value", "Den højeste værdi skal være større end den laveste.");
+        errors.add(
+            "max_value",
+            "Den højeste værdi skal være større end den laveste.",
+        );
     }
-    for (field, v) in [("baseline_value", baseline_value), ("target_value", target_value)] {
+    for (field, v) in [
+        ("baseline_value", baseline_value),
+        ("target_value", target_value),
+    ] {
         if let Some(v) = v
             && (min_value.is_some_and(|lo| v < lo) || max_value.is_some_and(|hi| v > hi))
         {
-            errors.add(field, "Værdien ligger uden for indikatorens mulige værdier.");
+            errors.add(
+                field,
+                "Værdien ligger uden for indikatorens mulige værdier.",
+            );
         }
     }
     let rubric = if kind == "kvalitativ" {
-        let levels: Vec<String> = (1..=4).map(|l| f.get(&format!("niveau_{l}")).trim().to_string()).collect();
+        let levels: Vec<String> = (1..=4)
+            .map(|l| f.get(&format!("niveau_{l}")).trim().to_string())
+            .collect();
         if levels.iter().any(|l| l.is_empty()) {
             errors.add("niveau_1", "Beskriv alle fire niveauer.");
         }
@@ -860,7 +1234,11 @@ fn parse_indicator(f: &RawForm, errors: &mut FormErrors) -> Option<db::goals::In
         name,
         description: f.get("description").trim().to_string(),
         kind: kind.clone(),
-        unit: if kind == "kvalitativ" { "niveau".into() } else { f.get("unit").trim().chars().take(30).collect() },
+        unit: if kind == "kvalitativ" {
+            "niveau".into()
+        } else {
+            f.get("unit").trim().chars().take(30).collect()
+        },
         higher_is_better: f.get("retning") != "ned",
         baseline_value,
         baseline_period,
@@ -869,19 +1247,36 @@ fn parse_indicator(f: &RawForm, errors: &mut FormErrors) -> Option<db::goals::In
         source: f.get("source").trim().chars().take(300).collect(),
         per_school: f.get("omfang") != "konsortium",
         rubric,
-        min_value: if kind == "kvalitativ" { Some(1.0) } else { min_value },
-        max_value: if kind == "kvalitativ" { Some(4.0) } else { max_value },
+        min_value: if kind == "kvalitativ" {
+            Some(1.0)
+        } else {
+            min_value
+        },
+        max_value: if kind == "kvalitativ" {
+            Some(4.0)
+        } else {
+            max_value
+        },
         active: f.get("deaktiver").is_empty(),
     })
 }
 
-async fn save_indicator(state: &AppState, user: &CurrentUser, goal: Uuid, existing: Option<Indicator>, raw: RawForm) -> Result<Response, AppError> {
+async fn save_indicator(
+    state: &AppState,
+    user: &CurrentUser,
+    goal: Uuid,
+    existing: Option<Indicator>,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     check_csrf(user, &raw.get("csrf"))?;
     let mut errors = FormErrors::default();
     if let Some(input) = parse_indicator(&raw, &mut errors) {
         let mut tx = state.pool.begin().await?;
-        let before = existing.as_ref().map(|i| serde_json::to_value(i).unwrap_or_default());
-        let id = db::goals::save_indicator(&mut *tx, existing.as_ref().map(|i| i.id), goal, &input).await?;
+        let before = existing
+            .as_ref()
+            .map(|i| serde_json::to_value(i).unwrap_or_default());
+        let id = db::goals::save_indicator(&mut *tx, existing.as_ref().map(|i| i.id), goal, &input)
+            .await?;
         audit::record(
             &mut *tx,
             audit::Entry {
@@ -902,15 +1297,29 @@ async fn save_indicator(state: &AppState, user: &CurrentUser, goal: Uuid, existi
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
 
-pub async fn create_indicator(State(state): State<AppState>, user: CurrentUser, Id(goal): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn create_indicator(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(goal): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    db::goals::get(&state.pool, goal).await?.ok_or(AppError::NotFound)?;
+    db::goals::get(&state.pool, goal)
+        .await?
+        .ok_or(AppError::NotFound)?;
     save_indicator(&state, &user, goal, None, raw).await
 }
 
-pub async fn update_indicator(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn update_indicator(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    let ind = db::goals::indicator(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let ind = db::goals::indicator(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let goal = ind.goal_id;
     save_indicator(&state, &user, goal, Some(ind), raw).await
 }
@@ -930,11 +1339,19 @@ struct ReportPage {
 }
 
 /// `/maal/rapport/{år}`: the goals at the end of the school year that ends in that year.
-pub async fn report(State(state): State<AppState>, user: CurrentUser, Path(year): Path<String>) -> Result<Response, AppError> {
+pub async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
     if user.role == Role::Medarbejder {
         return Err(AppError::Forbidden);
     }
-    let year: i32 = year.parse().ok().filter(|y| (2014..=2100).contains(y)).ok_or(AppError::NotFound)?;
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|y| (2014..=2100).contains(y))
+        .ok_or(AppError::NotFound)?;
     let view = default_view(&user);
     let mut cards = goal_cards(&state, &user, view).await?;
     let period = format!("{}/{:02}", year - 1, year % 100);
@@ -974,34 +1391,69 @@ fn export_rows(rows: &[db::goals::ExportRow]) -> Vec<[String; 9]> {
                 r.indicator.clone(),
                 r.school.clone().unwrap_or_else(|| "Hele konsortiet".into()),
                 r.period.clone(),
-                r.value.map(|v| format!("{v}").replace('.', ",")).unwrap_or_default(),
+                r.value
+                    .map(|v| format!("{v}").replace('.', ","))
+                    .unwrap_or_default(),
                 r.level.map(|l| l.to_string()).unwrap_or_default(),
                 r.unit.clone(),
                 r.note.clone(),
-                format!("{} {}", r.entered_by.clone().unwrap_or_default(), format::timestamp(r.entered_at)),
+                format!(
+                    "{} {}",
+                    r.entered_by.clone().unwrap_or_default(),
+                    format::timestamp(r.entered_at)
+                ),
             ]
         })
         .collect()
 }
 
-const EXPORT_HEADERS: [&str; 9] = ["Mål", "Indikator", "Skole", "Skoleår", "Værdi", "Niveau", "Enhed", "Note", "Indtastet af"];
+const EXPORT_HEADERS: [&str; 9] = [
+    "Mål",
+    "Indikator",
+    "Skole",
+    "Skoleår",
+    "Værdi",
+    "Niveau",
+    "Enhed",
+    "Note",
+    "Indtastet af",
+];
 
 /// Every measurement, as CSV (for Danish Excel: UTF-8 with BOM, `;`) or XLSX.
-pub async fn export(State(state): State<AppState>, user: CurrentUser, Path(file): Path<String>) -> Result<Response, AppError> {
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
     let rows = db::goals::export(&state.pool).await?;
     let date = Local::now().date_naive().format("%Y-%m-%d");
     match file.as_str() {
         "maalinger.csv" => {
-            let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(Vec::new());
             let io = |e: csv::Error| AppError::Internal(e.into());
             w.write_record(EXPORT_HEADERS).map_err(io)?;
             for r in export_rows(&rows) {
                 w.write_record(&r).map_err(io)?;
             }
             let mut body = b"\xEF\xBB\xBF".to_vec();
-            body.extend(w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?);
-            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"maalinger-{date}.csv\""))], body).into_response())
+            body.extend(
+                w.into_inner()
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?,
+            );
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"maalinger-{date}.csv\""),
+                    ),
+                ],
+                body,
+            )
+                .into_response())
         }
         "maalinger.xlsx" => {
             let mut book = rust_xlsxwriter::Workbook::new();
@@ -1010,7 +1462,9 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Path(file)
             sheet.set_name("Målinger").map_err(xl)?;
             let bold = rust_xlsxwriter::Format::new().set_bold();
             for (c, h) in EXPORT_HEADERS.iter().enumerate() {
-                sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
+                sheet
+                    .write_string_with_format(0, c as u16, *h, &bold)
+                    .map_err(xl)?;
             }
             for (r, row) in rows.iter().enumerate() {
                 let r = r as u32 + 1;
@@ -1030,8 +1484,15 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Path(file)
             let body = book.save_to_buffer().map_err(xl)?;
             Ok((
                 [
-                    (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"maalinger-{date}.xlsx\"")),
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"maalinger-{date}.xlsx\""),
+                    ),
                 ],
                 body,
             )

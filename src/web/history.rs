@@ -27,6 +27,11 @@ fn show(v: Option<&Value>, field: &str, label: fn(&str, &str) -> Option<&'static
         Some(Value::String(s)) if s.is_empty() => "–".into(),
         Some(Value::String(s)) => label(field, s)
             .map(str::to_string)
+            .or_else(|| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .map(format::date_short)
+            })
             .unwrap_or_else(|| s.clone()),
         Some(Value::Number(n)) => n.to_string().replace('.', ","),
         Some(other) => other.to_string(),

@@ -175,7 +175,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                     })
                     .collect(),
                 upcoming: upcoming.iter().map(MobilityLine::from).collect(),
-                goals: super::goals::goal_cards(&state, &user, super::goals::View::Consortium).await?,
+                goals: super::goals::goal_cards(&state, &user, super::goals::View::Consortium)
+                    .await?,
             })?
         }
         Role::Skoleleder => {
@@ -195,7 +196,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 upcoming: upcoming.iter().map(MobilityLine::from).collect(),
                 by_status: status_counts(by_status),
                 call_year,
-                goals: super::goals::goal_cards(&state, &user, super::goals::View::School(org_id)).await?,
+                goals: super::goals::goal_cards(&state, &user, super::goals::View::School(org_id))
+                    .await?,
             })?
         }
         Role::Medarbejder => {
