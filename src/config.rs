@@ -25,6 +25,12 @@ pub struct Config {
     pub max_connections: u32,
     /// `IMPORT_MAX_BYTES`: the largest staff list that can be uploaded.
     pub import_max_bytes: usize,
+    /// `FOLLOW_UP_MONTHS`: months after the report that the follow-up is due.
+    pub follow_up_months: i32,
+    /// `REPORT_DUE_DAYS`: days after a completed mobility's last day that the report is due.
+    pub report_due_days: i32,
+    /// `SMTP_*`: where reminders are sent; without `SMTP_HOST` they stay in the outbox.
+    pub smtp: Option<Smtp>,
     /// `UDSYN_STATIC_DIR`: the folder with DKFDS and Udsyn's CSS and JavaScript.
     pub static_dir: std::path::PathBuf,
 }
@@ -37,6 +43,17 @@ fn default_static_dir() -> std::path::PathBuf {
     } else {
         concat!(env!("CARGO_MANIFEST_DIR"), "/static").into()
     }
+}
+
+#[derive(Clone, Debug)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+    /// `none`, `starttls` or `tls`.
+    pub tls: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +76,9 @@ impl Default for Config {
             cookie_secure: CookieSecure::Auto,
             max_connections: 10,
             import_max_bytes: 10 * 1024 * 1024,
+            follow_up_months: 6,
+            report_due_days: 14,
+            smtp: None,
             static_dir: default_static_dir(),
         }
     }
@@ -100,6 +120,24 @@ impl Config {
             },
             max_connections: parse_num("DATABASE_MAX_CONNECTIONS", 10)?.clamp(2, 200) as u32,
             import_max_bytes: parse_num("IMPORT_MAX_BYTES", d.import_max_bytes as u64)? as usize,
+            follow_up_months: parse_num("FOLLOW_UP_MONTHS", 6)?.clamp(1, 36) as i32,
+            report_due_days: parse_num("REPORT_DUE_DAYS", 14)?.clamp(0, 365) as i32,
+            smtp: match var("SMTP_HOST") {
+                None => None,
+                Some(host) => Some(Smtp {
+                    host,
+                    port: parse_num("SMTP_PORT", 587)?.clamp(1, 65535) as u16,
+                    username: var("SMTP_USERNAME"),
+                    password: var("SMTP_PASSWORD"),
+                    from: var("SMTP_FROM").unwrap_or_else(|| "Udsyn <udsyn@localhost>".into()),
+                    tls: match var("SMTP_TLS").as_deref() {
+                        None | Some("starttls") => "starttls".into(),
+                        Some("tls") => "tls".into(),
+                        Some("none") => "none".into(),
+                        Some(v) => anyhow::bail!("SMTP_TLS skal være starttls, tls eller none, ikke «{v}»"),
+                    },
+                }),
+            },
             static_dir: var("UDSYN_STATIC_DIR")
                 .map(Into::into)
                 .unwrap_or(d.static_dir),

@@ -99,6 +99,10 @@ async fn a_school_leader_enters_this_years_measurement_and_the_chart_changes() {
     let mut coord = app.login_as(KOORDINATOR).await;
     let view = coord.get(&format!("/maal/{goal}?visning={eng}")).await;
     assert!(view.body.contains("4,2 % (2025/26)"));
+    // One school's early number does not speak for the consortium: its average waits for all.
+    let whole = coord.get(&format!("/maal/{goal}")).await;
+    assert!(!whole.body.contains("4,2 % (2025/26)"));
+    assert!(whole.body.contains("Hele konsortiet: gennemsnit af 4 skoler, kun år hvor alle har målt"));
     app.finish().await;
 }
 

@@ -85,6 +85,8 @@ vocabulary!(
         Godkendt = "godkendt", "Godkendt";
         Afvist = "afvist", "Afvist";
         Gennemfoert = "gennemfoert", "Gennemført";
+        Rapporteret = "rapporteret", "Rapporteret";
+        Opfulgt = "opfulgt", "Opfulgt";
         Aflyst = "aflyst", "Aflyst";
     }
 );

@@ -3,6 +3,7 @@
 pub mod format;
 pub mod ics;
 pub mod kinds;
+pub mod learning;
 pub mod mobility;
 pub mod progress;
 pub mod staff_import;

@@ -58,20 +58,20 @@ pub fn series(ind: &Indicator, measurements: &[db::goals::Measurement], view: Vi
             }
         }
         View::Consortium => {
-            let whole: Vec<_> = mine
-                .iter()
-                .filter(|m| m.organisation_id.is_none())
-                .collect();
-            let source: Vec<&&db::goals::Measurement> = if whole.is_empty() {
-                mine.iter().collect()
+            let whole: Vec<_> = mine.iter().filter(|m| m.organisation_id.is_none()).collect();
+            if !whole.is_empty() {
+                for m in whole {
+                    by_period.entry(m.period.clone()).or_default().extend(value(m));
+                }
             } else {
-                whole.into_iter().collect()
-            };
-            for m in source {
-                by_period
-                    .entry(m.period.clone())
-                    .or_default()
-                    .extend(value(m));
+                // The average of the schools, only for school years in which every school that
+                // measures this indicator has reported: one early school must not speak for all.
+                let schools: std::collections::BTreeSet<Uuid> = mine.iter().filter_map(|m| m.organisation_id).collect();
+                let mut per: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+                for m in &mine {
+                    per.entry(m.period.clone()).or_default().extend(value(m));
+                }
+                by_period = per.into_iter().filter(|(_, v)| v.len() == schools.len()).collect();
             }
         }
     }

@@ -1036,6 +1036,15 @@ struct ShowPage {
     history: Vec<history::Entry>,
     csrf: String,
     limits_unverified: bool,
+    reports: Vec<ReportLine>,
+}
+
+/// A participant's report as the mobility's page lists it.
+pub struct ReportLine {
+    pub name: String,
+    pub state: &'static str,
+    pub href: String,
+    pub action: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -1090,7 +1099,30 @@ async fn show_page(
         })
         .collect();
     let status = status_of(&m);
+    let completed = matches!(status, MobilityStatus::Gennemfoert | MobilityStatus::Rapporteret | MobilityStatus::Opfulgt);
+    let reports = if completed {
+        let written = db::reports::of_mobility(&state.pool, m.id).await?;
+        people
+            .iter()
+            .map(|p| {
+                let r = written.iter().find(|r| r.staff_id == p.staff_id);
+                let mine = Some(p.staff_id) == user.staff_id;
+                let write = format!("/mobiliteter/{}/rapport{}", m.id, if mine { String::new() } else { format!("?deltager={}", p.staff_id) });
+                let (state, href, action) = match r {
+                    Some(r) if r.status == "indsendt" => ("Indsendt", format!("/rapporter/{}", r.id), "Læs rapporten"),
+                    Some(_) if mine || user.is_coordinator() => ("Kladde", write, if mine { "Skriv videre" } else { "Skriv på vegne af deltageren" }),
+                    None if mine || user.is_coordinator() => ("Mangler", write, if mine { "Skriv din rapport" } else { "Skriv på vegne af deltageren" }),
+                    Some(_) => ("Kladde", String::new(), ""),
+                    None => ("Mangler", String::new(), ""),
+                };
+                ReportLine { name: p.name.clone(), state, href, action }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ShowPage {
+        reports,
         layout: Layout::new(
             &format!("{} hos {}", m.activity_name, m.partner_name),
             "mobiliteter",
@@ -1100,7 +1132,7 @@ async fn show_page(
         errors,
         status: status.label().to_string(),
         badge: match status {
-            MobilityStatus::Godkendt | MobilityStatus::Gennemfoert => "badge-success",
+            MobilityStatus::Godkendt | MobilityStatus::Gennemfoert | MobilityStatus::Rapporteret | MobilityStatus::Opfulgt => "badge-success",
             MobilityStatus::Indstillet => "badge-info",
             MobilityStatus::Afvist | MobilityStatus::Aflyst => "badge-error",
             MobilityStatus::Kladde => "badge-warning",

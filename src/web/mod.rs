@@ -12,6 +12,7 @@ pub mod list;
 pub mod login;
 pub mod mobilities;
 pub mod overview;
+pub mod reports;
 pub mod partners;
 pub mod schools;
 pub mod staff;
@@ -69,6 +70,8 @@ impl Layout {
                 items.push(("/mobiliteter".into(), "Mobiliteter", "mobiliteter"));
                 items.push(("/oversigt".into(), "Oversigt", "oversigt"));
                 items.push(("/maal".into(), "Mål", "maal"));
+                items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
+                items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
                 items.push(("/skoler".into(), "Skoler", "skoler"));
                 items.push(("/medarbejdere".into(), "Medarbejdere", "medarbejdere"));
                 items.push(("/partnere".into(), "Partnere", "partnere"));
@@ -78,6 +81,8 @@ impl Layout {
                 items.push(("/mobiliteter".into(), "Mobiliteter", "mobiliteter"));
                 items.push(("/oversigt".into(), "Oversigt", "oversigt"));
                 items.push(("/maal".into(), "Mål", "maal"));
+                items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
+                items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
                 if let Some(org) = user.organisation_id {
                     items.push((format!("/skoler/{org}"), "Min skole", "skoler"));
                 }
@@ -86,6 +91,8 @@ impl Layout {
             }
             Role::Medarbejder => {
                 items.push(("/mine-mobiliteter".into(), "Mine mobiliteter", "mine"));
+                items.push(("/refleksioner".into(), "Refleksioner", "vidensbank"));
+                items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/partnere".into(), "Partnere", "partnere"));
                 if let Some(me) = user.staff_id {
                     items.push((format!("/medarbejdere/{me}"), "Min profil", "medarbejdere"));

@@ -31,6 +31,8 @@ pub fn colour(status: &str) -> &'static str {
         "godkendt" => "#008139",
         "afvist" => "#b51d09",
         "gennemfoert" => "#4a2a82",
+        "rapporteret" => "#00607a",
+        "opfulgt" => "#2e4a00",
         "aflyst" => "#8a5a00",
         _ => "#454545",
     }

@@ -46,7 +46,7 @@ impl MobilityLine {
     /// DKFDS badge colour for the status.
     pub fn badge(&self) -> &'static str {
         match self.status_code.as_str() {
-            "godkendt" | "gennemfoert" => "badge-success",
+            "godkendt" | "gennemfoert" | "rapporteret" | "opfulgt" => "badge-success",
             "indstillet" => "badge-info",
             "afvist" | "aflyst" => "badge-error",
             _ => "badge-warning",
@@ -69,6 +69,7 @@ struct CoordinatorStart {
     schools: Vec<SchoolLine>,
     upcoming: Vec<MobilityLine>,
     goals: Vec<super::goals::GoalCard>,
+    featured: Vec<super::reports::ReflectionView>,
 }
 
 pub struct SchoolLine {
@@ -97,6 +98,8 @@ struct LeaderStart {
 struct StaffStart {
     layout: Layout,
     first_name: String,
+    todo: Vec<(String, String)>,
+    featured: Vec<super::reports::ReflectionView>,
     upcoming: Vec<MobilityLine>,
     past: Vec<MobilityLine>,
 }
@@ -177,6 +180,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 upcoming: upcoming.iter().map(MobilityLine::from).collect(),
                 goals: super::goals::goal_cards(&state, &user, super::goals::View::Consortium)
                     .await?,
+                featured: super::reports::featured(&state).await?,
             })?
         }
         Role::Skoleleder => {
@@ -208,6 +212,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 upcoming.into_iter().map(MobilityLine::from).collect();
             upcoming.reverse(); // soonest first
             render(&StaffStart {
+                todo: super::reports::todo(&state, me).await?,
+                featured: super::reports::featured(&state).await?,
                 layout: Layout::new("Mine mobiliteter", "forside", &user),
                 first_name: user
                     .name

@@ -50,7 +50,7 @@ if [ -z "${UDSYN_BIN:-}" ]; then
 fi
 
 mkdir -p "$ROOT/target/e2e-screens"
-rm -f "$ROOT/target/e2e-screens/"*.png "$ROOT/target/e2e-screens/axe-summary.txt"
+rm -f "$ROOT/target/e2e-screens/"*.png "$ROOT/target/e2e-screens/"*.pdf "$ROOT/target/e2e-screens/axe-summary.txt"
 
 start=$(date +%s)
 status=0
