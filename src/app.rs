@@ -112,11 +112,20 @@ pub fn router(state: AppState) -> Router {
             post(web::mobilities::change_status),
         )
         .route("/mine-mobiliteter", get(web::mobilities::mine))
-        .route("/mobiliteter/{id}/rapport", get(web::reports::report_page).post(web::reports::save_report))
+        .route(
+            "/mobiliteter/{id}/rapport",
+            get(web::reports::report_page).post(web::reports::save_report),
+        )
         .route("/rapporter/{id}", get(web::reports::show))
         .route("/rapporter/{id}/genaabn", post(web::reports::reopen))
-        .route("/rapporter/{id}/opfoelgning", get(web::reports::follow_up_form).post(web::reports::answer_follow_up))
-        .route("/refleksioner", get(web::reports::reflections).post(web::reports::create_reflection))
+        .route(
+            "/rapporter/{id}/opfoelgning",
+            get(web::reports::follow_up_form).post(web::reports::answer_follow_up),
+        )
+        .route(
+            "/refleksioner",
+            get(web::reports::reflections).post(web::reports::create_reflection),
+        )
         .route("/refleksioner/{id}", get(web::reports::reflection))
         .route("/refleksioner/{id}/fremhaev", post(web::reports::feature))
         .route("/vidensbank", get(web::reports::knowledge))

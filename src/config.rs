@@ -134,7 +134,9 @@ impl Config {
                         None | Some("starttls") => "starttls".into(),
                         Some("tls") => "tls".into(),
                         Some("none") => "none".into(),
-                        Some(v) => anyhow::bail!("SMTP_TLS skal være starttls, tls eller none, ikke «{v}»"),
+                        Some(v) => {
+                            anyhow::bail!("SMTP_TLS skal være starttls, tls eller none, ikke «{v}»")
+                        }
                     },
                 }),
             },

@@ -24,25 +24,40 @@ pub struct Report {
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
-const REPORT: &str = "SELECT r.id, r.mobility_id, r.staff_id, s.name AS author, r.status, r.saw, r.surprise,
+const REPORT: &str =
+    "SELECT r.id, r.mobility_id, r.staff_id, s.name AS author, r.status, r.saw, r.surprise,
     r.aha, r.change_plan, r.change_by, r.goal_numbers, r.vibus, r.focus_areas, r.sharing,
     r.self_assessment, r.submitted_at FROM reports r JOIN staff s ON s.id = r.staff_id";
 
-pub async fn for_participant(db: impl PgExecutor<'_>, mobility: Uuid, staff: Uuid) -> sqlx::Result<Option<Report>> {
-    sqlx::query_as(&format!("{REPORT} WHERE r.mobility_id = $1 AND r.staff_id = $2"))
-        .bind(mobility)
-        .bind(staff)
+pub async fn for_participant(
+    db: impl PgExecutor<'_>,
+    mobility: Uuid,
+    staff: Uuid,
+) -> sqlx::Result<Option<Report>> {
+    sqlx::query_as(&format!(
+        "{REPORT} WHERE r.mobility_id = $1 AND r.staff_id = $2"
+    ))
+    .bind(mobility)
+    .bind(staff)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Report>> {
+    sqlx::query_as(&format!("{REPORT} WHERE r.id = $1"))
+        .bind(id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Report>> {
-    sqlx::query_as(&format!("{REPORT} WHERE r.id = $1")).bind(id).fetch_optional(db).await
-}
-
 /// Every report of a mobility (drafts included, for the mobility's page).
 pub async fn of_mobility(db: impl PgExecutor<'_>, mobility: Uuid) -> sqlx::Result<Vec<Report>> {
-    sqlx::query_as(&format!("{REPORT} WHERE r.mobility_id = $1 ORDER BY s.name")).bind(mobility).fetch_all(db).await
+    sqlx::query_as(&format!(
+        "{REPORT} WHERE r.mobility_id = $1 ORDER BY s.name"
+    ))
+    .bind(mobility)
+    .fetch_all(db)
+    .await
 }
 
 pub struct Input<'a> {
@@ -59,7 +74,14 @@ pub struct Input<'a> {
 }
 
 /// Saves the report as draft or submitted; refuses to touch one already submitted.
-pub async fn save(db: &mut sqlx::PgConnection, mobility: Uuid, staff: Uuid, by: Uuid, i: &Input<'_>, submit: bool) -> sqlx::Result<Option<Uuid>> {
+pub async fn save(
+    db: &mut sqlx::PgConnection,
+    mobility: Uuid,
+    staff: Uuid,
+    by: Uuid,
+    i: &Input<'_>,
+    submit: bool,
+) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar(
         "INSERT INTO reports (mobility_id, staff_id, status, saw, surprise, aha, change_plan, change_by, goal_numbers,
              vibus, focus_areas, sharing, self_assessment, written_by, submitted_at)
@@ -94,7 +116,10 @@ pub async fn save(db: &mut sqlx::PgConnection, mobility: Uuid, staff: Uuid, by: 
 
 /// Moves the mobility on when every participant has reported (rapporteret) or answered the
 /// follow-up (opfulgt), and back when a report is reopened.
-pub async fn settle_mobility(db: &mut sqlx::PgConnection, mobility: Uuid) -> sqlx::Result<Option<(String, String)>> {
+pub async fn settle_mobility(
+    db: &mut sqlx::PgConnection,
+    mobility: Uuid,
+) -> sqlx::Result<Option<(String, String)>> {
     sqlx::query_as(
         "WITH counts AS (
              SELECT count(*) AS people,
@@ -136,13 +161,22 @@ pub struct FollowUp {
 }
 
 pub async fn follow_up(db: impl PgExecutor<'_>, report: Uuid) -> sqlx::Result<Option<FollowUp>> {
-    sqlx::query_as("SELECT changed, what, evidence, others, answered_at FROM follow_ups WHERE report_id = $1")
-        .bind(report)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT changed, what, evidence, others, answered_at FROM follow_ups WHERE report_id = $1",
+    )
+    .bind(report)
+    .fetch_optional(db)
+    .await
 }
 
-pub async fn answer_follow_up(db: impl PgExecutor<'_>, report: Uuid, changed: &str, what: &str, evidence: &str, others: &str) -> sqlx::Result<bool> {
+pub async fn answer_follow_up(
+    db: impl PgExecutor<'_>,
+    report: Uuid,
+    changed: &str,
+    what: &str,
+    evidence: &str,
+    others: &str,
+) -> sqlx::Result<bool> {
     let r = sqlx::query(
         "INSERT INTO follow_ups (report_id, changed, what, evidence, others) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (report_id) DO NOTHING",
     )
@@ -262,7 +296,12 @@ pub struct Owed {
 
 /// Overdue reports (`report_days` after the end of a completed mobility) and follow-ups
 /// (`months` after the report), for one school or all.
-pub async fn overdue(db: impl PgExecutor<'_>, school: Option<Uuid>, report_days: i32, months: i32) -> sqlx::Result<Vec<Owed>> {
+pub async fn overdue(
+    db: impl PgExecutor<'_>,
+    school: Option<Uuid>,
+    report_days: i32,
+    months: i32,
+) -> sqlx::Result<Vec<Owed>> {
     sqlx::query_as(
         "SELECT * FROM (
              SELECT 'rapport' AS kind, s.id AS staff_id, s.name, s.email, o.name AS school, m.id AS mobility_id,

@@ -31,7 +31,10 @@ pub const FOCUS: [(&str, &str); 4] = [
 
 /// Outcomes for the individual, each assessed 1–5 after a mobility.
 pub const OUTCOMES: [(&str, &str); 6] = [
-    ("praksis_udland", "Forståelse af praksis og politik i andre lande"),
+    (
+        "praksis_udland",
+        "Forståelse af praksis og politik i andre lande",
+    ),
     ("sprog", "Fremmedsprog"),
     ("digital", "Digitale kompetencer"),
     ("mangfoldighed", "Forståelse for mangfoldighed"),
@@ -48,7 +51,11 @@ pub const SHARING: [(&str, &str); 5] = [
     ("andet", "Andet"),
 ];
 
-pub const PHASES: [(&str, &str); 3] = [("foer", "Før mobiliteten"), ("under", "Under mobiliteten"), ("efter", "Efter mobiliteten")];
+pub const PHASES: [(&str, &str); 3] = [
+    ("foer", "Før mobiliteten"),
+    ("under", "Under mobiliteten"),
+    ("efter", "Efter mobiliteten"),
+];
 
 pub const CHANGED: [(&str, &str); 3] = [("ja", "Ja"), ("delvist", "Delvist"), ("nej", "Nej")];
 
@@ -105,11 +112,18 @@ mod tests {
     #[test]
     fn queries_and_highlights() {
         assert_eq!(prefix_query("inklusion"), Some("inklusion:*".into()));
-        assert_eq!(prefix_query(" co-teaching & ' ; drop"), Some("co:* & teaching:* & drop:*".into()));
+        assert_eq!(
+            prefix_query(" co-teaching & ' ; drop"),
+            Some("co:* & teaching:* & drop:*".into())
+        );
         assert_eq!(prefix_query("!!"), None);
         assert_eq!(
             highlight("vi så ⟦inkluderende⟧ klasser"),
-            vec![("vi så ".into(), false), ("inkluderende".into(), true), (" klasser".into(), false)]
+            vec![
+                ("vi så ".into(), false),
+                ("inkluderende".into(), true),
+                (" klasser".into(), false)
+            ]
         );
         assert_eq!(VIBUS.len(), 14);
     }

@@ -58,20 +58,30 @@ pub fn series(ind: &Indicator, measurements: &[db::goals::Measurement], view: Vi
             }
         }
         View::Consortium => {
-            let whole: Vec<_> = mine.iter().filter(|m| m.organisation_id.is_none()).collect();
+            let whole: Vec<_> = mine
+                .iter()
+                .filter(|m| m.organisation_id.is_none())
+                .collect();
             if !whole.is_empty() {
                 for m in whole {
-                    by_period.entry(m.period.clone()).or_default().extend(value(m));
+                    by_period
+                        .entry(m.period.clone())
+                        .or_default()
+                        .extend(value(m));
                 }
             } else {
                 // The average of the schools, only for school years in which every school that
                 // measures this indicator has reported: one early school must not speak for all.
-                let schools: std::collections::BTreeSet<Uuid> = mine.iter().filter_map(|m| m.organisation_id).collect();
+                let schools: std::collections::BTreeSet<Uuid> =
+                    mine.iter().filter_map(|m| m.organisation_id).collect();
                 let mut per: BTreeMap<String, Vec<f64>> = BTreeMap::new();
                 for m in &mine {
                     per.entry(m.period.clone()).or_default().extend(value(m));
                 }
-                by_period = per.into_iter().filter(|(_, v)| v.len() == schools.len()).collect();
+                by_period = per
+                    .into_iter()
+                    .filter(|(_, v)| v.len() == schools.len())
+                    .collect();
             }
         }
     }
@@ -179,11 +189,21 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
         lo -= 1.0;
         hi += 1.0;
     }
-    let pad = (hi - lo) * 0.15;
-    let (lo, hi) = (
-        (lo - pad).max(ind.min_value.unwrap_or(f64::MIN)),
-        (hi + pad).min(ind.max_value.unwrap_or(f64::MAX)),
-    );
+    // Round steps (1, 2, 2,5 or 5 times a power of ten) so the axis reads 4 – 5 – 6 – 7.
+    let raw_step = (hi - lo) / 4.0;
+    let magnitude = 10f64.powf(raw_step.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw_step)
+        .unwrap_or(raw_step);
+    let lo = ((lo / step).floor() * step).max(ind.min_value.unwrap_or(f64::MIN));
+    let hi = ((hi / step).ceil() * step).min(ind.max_value.unwrap_or(f64::MAX));
+    let (lo, hi) = if hi - lo < step {
+        (lo, lo + step)
+    } else {
+        (lo, hi)
+    };
     let x_of = |period: &str| {
         let i = periods.iter().position(|p| p == period).unwrap_or(0) as f64;
         let n = (periods.len().max(2) - 1) as f64;
@@ -204,13 +224,16 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
         .map(|p| format!("{},{}", p.x, p.y))
         .collect::<Vec<_>>()
         .join(" ");
-    let ticks = 4;
+    let ticks = ((hi - lo) / step).round().max(1.0) as usize;
     let y_axis = (0..=ticks)
         .map(|i| {
-            let v = lo + (hi - lo) * i as f64 / ticks as f64;
+            let v = lo + step * i as f64;
             Axis {
                 pos: format!("{:.1}", y_of(v)),
-                label: show_value((v * 10.0).round() / 10.0, ""),
+                label: show_value(
+                    (v * 100.0).round() / 100.0,
+                    if i == ticks { &ind.unit } else { "" },
+                ),
             }
         })
         .collect();
@@ -399,10 +422,21 @@ pub async fn indicator_views(
             Role::Skoleleder => ind.per_school,
             Role::Medarbejder => false,
         };
-        let scope = if effective == View::Consortium {
-            "Hele konsortiet"
-        } else {
-            &label
+        let school_count = measurements
+            .iter()
+            .filter(|m| m.indicator_id == ind.id)
+            .filter_map(|m| m.organisation_id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let averaged = format!(
+            "Hele konsortiet: gennemsnit af {school_count} skoler, kun år hvor alle har målt"
+        );
+        let scope = match effective {
+            View::Consortium if ind.per_school && ind.automatic.is_none() && school_count > 0 => {
+                averaged.as_str()
+            }
+            View::Consortium => "Hele konsortiet",
+            View::School(_) => &label,
         };
         out.push((
             ind.goal_id,
@@ -783,11 +817,10 @@ async fn measure_page(
                         .or(m.level.map(f64::from))
                         .map(|v| show_value(v, &ind.unit))
                         .unwrap_or_default(),
-                    format!(
-                        "{} · {}",
-                        m.entered_by.clone().unwrap_or_default(),
-                        format::timestamp(m.entered_at)
-                    ),
+                    match &m.entered_by {
+                        Some(who) => format!("{who} · {}", format::timestamp(m.entered_at)),
+                        None => format::timestamp(m.entered_at),
+                    },
                 )
             })
             .collect(),

@@ -1099,7 +1099,10 @@ async fn show_page(
         })
         .collect();
     let status = status_of(&m);
-    let completed = matches!(status, MobilityStatus::Gennemfoert | MobilityStatus::Rapporteret | MobilityStatus::Opfulgt);
+    let completed = matches!(
+        status,
+        MobilityStatus::Gennemfoert | MobilityStatus::Rapporteret | MobilityStatus::Opfulgt
+    );
     let reports = if completed {
         let written = db::reports::of_mobility(&state.pool, m.id).await?;
         people
@@ -1107,15 +1110,46 @@ async fn show_page(
             .map(|p| {
                 let r = written.iter().find(|r| r.staff_id == p.staff_id);
                 let mine = Some(p.staff_id) == user.staff_id;
-                let write = format!("/mobiliteter/{}/rapport{}", m.id, if mine { String::new() } else { format!("?deltager={}", p.staff_id) });
+                let write = format!(
+                    "/mobiliteter/{}/rapport{}",
+                    m.id,
+                    if mine {
+                        String::new()
+                    } else {
+                        format!("?deltager={}", p.staff_id)
+                    }
+                );
                 let (state, href, action) = match r {
-                    Some(r) if r.status == "indsendt" => ("Indsendt", format!("/rapporter/{}", r.id), "Læs rapporten"),
-                    Some(_) if mine || user.is_coordinator() => ("Kladde", write, if mine { "Skriv videre" } else { "Skriv på vegne af deltageren" }),
-                    None if mine || user.is_coordinator() => ("Mangler", write, if mine { "Skriv din rapport" } else { "Skriv på vegne af deltageren" }),
+                    Some(r) if r.status == "indsendt" => {
+                        ("Indsendt", format!("/rapporter/{}", r.id), "Læs rapporten")
+                    }
+                    Some(_) if mine || user.is_coordinator() => (
+                        "Kladde",
+                        write,
+                        if mine {
+                            "Skriv videre"
+                        } else {
+                            "Skriv på vegne af deltageren"
+                        },
+                    ),
+                    None if mine || user.is_coordinator() => (
+                        "Mangler",
+                        write,
+                        if mine {
+                            "Skriv din rapport"
+                        } else {
+                            "Skriv på vegne af deltageren"
+                        },
+                    ),
                     Some(_) => ("Kladde", String::new(), ""),
                     None => ("Mangler", String::new(), ""),
                 };
-                ReportLine { name: p.name.clone(), state, href, action }
+                ReportLine {
+                    name: p.name.clone(),
+                    state,
+                    href,
+                    action,
+                }
             })
             .collect()
     } else {
@@ -1132,7 +1166,10 @@ async fn show_page(
         errors,
         status: status.label().to_string(),
         badge: match status {
-            MobilityStatus::Godkendt | MobilityStatus::Gennemfoert | MobilityStatus::Rapporteret | MobilityStatus::Opfulgt => "badge-success",
+            MobilityStatus::Godkendt
+            | MobilityStatus::Gennemfoert
+            | MobilityStatus::Rapporteret
+            | MobilityStatus::Opfulgt => "badge-success",
             MobilityStatus::Indstillet => "badge-info",
             MobilityStatus::Afvist | MobilityStatus::Aflyst => "badge-error",
             MobilityStatus::Kladde => "badge-warning",

@@ -26,10 +26,19 @@ pub struct Choice {
     pub checked: bool,
 }
 
-fn choices<'a>(name: &'static str, items: impl IntoIterator<Item = (String, &'a str)>, chosen: &[String]) -> Vec<Choice> {
+fn choices<'a>(
+    name: &'static str,
+    items: impl IntoIterator<Item = (String, &'a str)>,
+    chosen: &[String],
+) -> Vec<Choice> {
     items
         .into_iter()
-        .map(|(value, label)| Choice { name, checked: chosen.contains(&value), label: label.to_string(), value })
+        .map(|(value, label)| Choice {
+            name,
+            checked: chosen.contains(&value),
+            label: label.to_string(),
+            value,
+        })
         .collect()
 }
 
@@ -42,23 +51,62 @@ pub struct Tags {
 
 fn tags(goals: &[String], vibus: &[String], focus: &[String]) -> Tags {
     Tags {
-        goals: choices("maal", (1..=3).map(|n| (n.to_string(), ["Mål 1: Ledelse", "Mål 2: Lærere og pædagoger", "Mål 3: Faglighed, trivsel og mestring"][n - 1])), goals),
-        vibus: choices("vibus", VIBUS.iter().map(|(n, l)| (n.to_string(), *l)), vibus),
-        focus: choices("fokus", FOCUS.iter().map(|(c, l)| (c.to_string(), *l)), focus),
+        goals: choices(
+            "maal",
+            (1..=3).map(|n| {
+                (
+                    n.to_string(),
+                    [
+                        "Mål 1: Ledelse",
+                        "Mål 2: Lærere og pædagoger",
+                        "Mål 3: Faglighed, trivsel og mestring",
+                    ][n - 1],
+                )
+            }),
+            goals,
+        ),
+        vibus: choices(
+            "vibus",
+            VIBUS.iter().map(|(n, l)| (n.to_string(), *l)),
+            vibus,
+        ),
+        focus: choices(
+            "fokus",
+            FOCUS.iter().map(|(c, l)| (c.to_string(), *l)),
+            focus,
+        ),
     }
 }
 
 /// Tags read from a form, only known values kept.
 fn read_tags(f: &RawForm) -> (Vec<i16>, Vec<i16>, Vec<String>) {
-    let goals = f.all("maal").iter().filter_map(|g| g.parse::<i16>().ok()).filter(|g| (1..=3).contains(g)).collect();
-    let vibus = f.all("vibus").iter().filter_map(|g| g.parse::<i16>().ok()).filter(|g| (1..=14).contains(g)).collect();
-    let focus = f.all("fokus").into_iter().filter(|c| FOCUS.iter().any(|x| x.0 == c)).collect();
+    let goals = f
+        .all("maal")
+        .iter()
+        .filter_map(|g| g.parse::<i16>().ok())
+        .filter(|g| (1..=3).contains(g))
+        .collect();
+    let vibus = f
+        .all("vibus")
+        .iter()
+        .filter_map(|g| g.parse::<i16>().ok())
+        .filter(|g| (1..=14).contains(g))
+        .collect();
+    let focus = f
+        .all("fokus")
+        .into_iter()
+        .filter(|c| FOCUS.iter().any(|x| x.0 == c))
+        .collect();
     (goals, vibus, focus)
 }
 
 fn tag_labels(goals: &[i16], vibus: &[i16], focus: &[String]) -> Vec<String> {
     let mut out: Vec<String> = goals.iter().map(|g| format!("Mål {g}")).collect();
-    out.extend(vibus.iter().map(|v| format!("VIBUS {v}: {}", learning::vibus_label(*v))));
+    out.extend(
+        vibus
+            .iter()
+            .map(|v| format!("VIBUS {v}: {}", learning::vibus_label(*v))),
+    );
     out.extend(focus.iter().map(|f| learning::label(&FOCUS, f).to_string()));
     out
 }
@@ -67,8 +115,15 @@ fn tag_labels(goals: &[i16], vibus: &[i16], focus: &[String]) -> Vec<String> {
 // The report
 
 /// Who the report is by, and whether this person may write it.
-async fn report_context(state: &AppState, user: &CurrentUser, mobility: Uuid, who: &str) -> Result<(db::mobilities::Detail, db::mobilities::Participant), AppError> {
-    let m = db::mobilities::get(&state.pool, mobility).await?.ok_or(AppError::NotFound)?;
+async fn report_context(
+    state: &AppState,
+    user: &CurrentUser,
+    mobility: Uuid,
+    who: &str,
+) -> Result<(db::mobilities::Detail, db::mobilities::Participant), AppError> {
+    let m = db::mobilities::get(&state.pool, mobility)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let people = db::mobilities::participants(&state.pool, mobility).await?;
     let me_on_it = people.iter().find(|p| Some(p.staff_id) == user.staff_id);
     let person = match (who.parse::<Uuid>().ok(), user.role) {
@@ -78,10 +133,16 @@ async fn report_context(state: &AppState, user: &CurrentUser, mobility: Uuid, wh
         (None, _) => me_on_it,
     };
     let Some(person) = person.cloned() else {
-        return Err(if user.is_coordinator() { AppError::NotFound } else { AppError::Forbidden });
+        return Err(if user.is_coordinator() {
+            AppError::NotFound
+        } else {
+            AppError::Forbidden
+        });
     };
     if !matches!(m.status.as_str(), "gennemfoert" | "rapporteret" | "opfulgt") {
-        return Err(AppError::BadRequest("Rapporten kan skrives, når mobiliteten er markeret som gennemført.".into()));
+        return Err(AppError::BadRequest(
+            "Rapporten kan skrives, når mobiliteten er markeret som gennemført.".into(),
+        ));
     }
     Ok((m, person))
 }
@@ -120,23 +181,54 @@ pub struct ReportQuery {
     gemt: Option<String>,
 }
 
-fn report_form(user: &CurrentUser, m: db::mobilities::Detail, person: &db::mobilities::Participant, f: &RawForm, errors: FormErrors, saved: bool) -> ReportForm {
+fn report_form(
+    user: &CurrentUser,
+    m: db::mobilities::Detail,
+    person: &db::mobilities::Participant,
+    f: &RawForm,
+    errors: FormErrors,
+    saved: bool,
+) -> ReportForm {
     let (goals, vibus, focus) = (f.all("maal"), f.all("vibus"), f.all("fokus"));
     let on_behalf = Some(person.staff_id) != user.staff_id;
     ReportForm {
-        layout: Layout::new(&format!("Rapport: {} hos {}", m.activity_name, m.partner_name), "mine", user).with_errors(&errors),
+        layout: Layout::new(
+            &format!("Rapport: {} hos {}", m.activity_name, m.partner_name),
+            "mine",
+            user,
+        )
+        .with_errors(&errors),
         errors,
         person: person.name.clone(),
         on_behalf,
-        action: format!("/mobiliteter/{}/rapport{}", m.id, if on_behalf { format!("?deltager={}", person.staff_id) } else { String::new() }),
+        action: format!(
+            "/mobiliteter/{}/rapport{}",
+            m.id,
+            if on_behalf {
+                format!("?deltager={}", person.staff_id)
+            } else {
+                String::new()
+            }
+        ),
         saw: f.get("saw"),
         surprise: f.get("surprise"),
         aha: f.get("aha"),
         change_plan: f.get("change_plan"),
         change_by: f.get("change_by"),
         tags: tags(&goals, &vibus, &focus),
-        sharing: choices("deling", SHARING.iter().map(|(c, l)| (c.to_string(), *l)), &f.all("deling")),
-        assessment: OUTCOMES.iter().map(|(code, label)| Assessment { code, label, value: f.get(&format!("vurdering_{code}")) }).collect(),
+        sharing: choices(
+            "deling",
+            SHARING.iter().map(|(c, l)| (c.to_string(), *l)),
+            &f.all("deling"),
+        ),
+        assessment: OUTCOMES
+            .iter()
+            .map(|(code, label)| Assessment {
+                code,
+                label,
+                value: f.get(&format!("vurdering_{code}")),
+            })
+            .collect(),
         saved,
         m,
     }
@@ -148,19 +240,40 @@ fn form_from_report(r: &db::reports::Report) -> RawForm {
         ("surprise".into(), r.surprise.clone()),
         ("aha".into(), r.aha.clone()),
         ("change_plan".into(), r.change_plan.clone()),
-        ("change_by".into(), r.change_by.map(format::date_short).unwrap_or_default()),
+        (
+            "change_by".into(),
+            r.change_by.map(format::date_short).unwrap_or_default(),
+        ),
     ];
-    pairs.extend(r.goal_numbers.iter().map(|g| ("maal".to_string(), g.to_string())));
+    pairs.extend(
+        r.goal_numbers
+            .iter()
+            .map(|g| ("maal".to_string(), g.to_string())),
+    );
     pairs.extend(r.vibus.iter().map(|g| ("vibus".to_string(), g.to_string())));
-    pairs.extend(r.focus_areas.iter().map(|g| ("fokus".to_string(), g.clone())));
+    pairs.extend(
+        r.focus_areas
+            .iter()
+            .map(|g| ("fokus".to_string(), g.clone())),
+    );
     pairs.extend(r.sharing.iter().map(|g| ("deling".to_string(), g.clone())));
     if let Some(o) = r.self_assessment.as_object() {
-        pairs.extend(o.iter().map(|(k, v)| (format!("vurdering_{k}"), v.as_i64().map(|n| n.to_string()).unwrap_or_default())));
+        pairs.extend(o.iter().map(|(k, v)| {
+            (
+                format!("vurdering_{k}"),
+                v.as_i64().map(|n| n.to_string()).unwrap_or_default(),
+            )
+        }));
     }
     RawForm(pairs)
 }
 
-pub async fn report_page(State(state): State<AppState>, user: CurrentUser, Id(id): Id, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
+pub async fn report_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
     let (m, person) = report_context(&state, &user, id, &q.deltager).await?;
     let existing = db::reports::for_participant(&state.pool, id, person.staff_id).await?;
     if let Some(r) = &existing
@@ -168,11 +281,28 @@ pub async fn report_page(State(state): State<AppState>, user: CurrentUser, Id(id
     {
         return Ok(Redirect::to(&format!("/rapporter/{}", r.id)).into_response());
     }
-    let f = existing.as_ref().map(form_from_report).unwrap_or(RawForm(Vec::new()));
-    Ok(render(&report_form(&user, m, &person, &f, FormErrors::default(), q.gemt.is_some()))?.into_response())
+    let f = existing
+        .as_ref()
+        .map(form_from_report)
+        .unwrap_or(RawForm(Vec::new()));
+    Ok(render(&report_form(
+        &user,
+        m,
+        &person,
+        &f,
+        FormErrors::default(),
+        q.gemt.is_some(),
+    ))?
+    .into_response())
 }
 
-pub async fn save_report(State(state): State<AppState>, user: CurrentUser, Id(id): Id, Query(q): Query<ReportQuery>, raw: RawForm) -> Result<Response, AppError> {
+pub async fn save_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    Query(q): Query<ReportQuery>,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     let (m, person) = report_context(&state, &user, id, &q.deltager).await?;
     check_csrf(&user, &raw.get("csrf"))?;
     let submit = raw.get("handling") == "indsend";
@@ -193,7 +323,10 @@ pub async fn save_report(State(state): State<AppState>, user: CurrentUser, Id(id
     let saw = text("saw", Some("Skriv hvad du så og lavede."));
     let surprise = text("surprise", None);
     let aha = text("aha", Some("Skriv mindst ét aha-øjeblik."));
-    let change_plan = text("change_plan", Some("Skriv hvad du vil ændre i din praksis."));
+    let change_plan = text(
+        "change_plan",
+        Some("Skriv hvad du vil ændre i din praksis."),
+    );
     let change_by = match raw.get("change_by").trim() {
         "" => None,
         s => format::parse_date(s).or_else(|| {
@@ -202,7 +335,11 @@ pub async fn save_report(State(state): State<AppState>, user: CurrentUser, Id(id
         }),
     };
     let (goals, vibus, focus) = read_tags(&raw);
-    let sharing: Vec<String> = raw.all("deling").into_iter().filter(|c| SHARING.iter().any(|x| x.0 == c)).collect();
+    let sharing: Vec<String> = raw
+        .all("deling")
+        .into_iter()
+        .filter(|c| SHARING.iter().any(|x| x.0 == c))
+        .collect();
     let mut assessment = serde_json::Map::new();
     for (code, label) in OUTCOMES {
         match raw.get(&format!("vurdering_{code}")).as_str() {
@@ -217,13 +354,51 @@ pub async fn save_report(State(state): State<AppState>, user: CurrentUser, Id(id
     }
     if errors.is_empty() {
         let assessment = serde_json::Value::Object(assessment);
-        let input = db::reports::Input { saw: &saw, surprise: &surprise, aha: &aha, change_plan: &change_plan, change_by, goal_numbers: &goals, vibus: &vibus, focus_areas: &focus, sharing: &sharing, self_assessment: &assessment };
-        let mut tx = state.pool.begin().await?;
-        let Some(report) = db::reports::save(&mut tx, id, person.staff_id, user.account_id, &input, submit).await? else {
-            return Err(AppError::BadRequest("Rapporten er allerede indsendt. Kun forvaltningen kan genåbne den.".into()));
+        let input = db::reports::Input {
+            saw: &saw,
+            surprise: &surprise,
+            aha: &aha,
+            change_plan: &change_plan,
+            change_by,
+            goal_numbers: &goals,
+            vibus: &vibus,
+            focus_areas: &focus,
+            sharing: &sharing,
+            self_assessment: &assessment,
         };
-        let action = if submit { "rapport indsendt" } else { "rapport gemt som kladde" };
-        audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action, entity: "report", entity_id: report.to_string(), before: None, after: None, reason: &person.name }).await?;
+        let mut tx = state.pool.begin().await?;
+        let Some(report) = db::reports::save(
+            &mut tx,
+            id,
+            person.staff_id,
+            user.account_id,
+            &input,
+            submit,
+        )
+        .await?
+        else {
+            return Err(AppError::BadRequest(
+                "Rapporten er allerede indsendt. Kun forvaltningen kan genåbne den.".into(),
+            ));
+        };
+        let action = if submit {
+            "rapport indsendt"
+        } else {
+            "rapport gemt som kladde"
+        };
+        audit::record(
+            &mut *tx,
+            audit::Entry {
+                account_id: Some(user.account_id),
+                action,
+                entity: "report",
+                entity_id: report.to_string(),
+                before: None,
+                after: None,
+                reason: &person.name,
+            },
+        )
+        .await?;
         if submit {
             settle(&mut tx, user.account_id, id).await?;
         }
@@ -231,7 +406,11 @@ pub async fn save_report(State(state): State<AppState>, user: CurrentUser, Id(id
         return Ok(if submit {
             Redirect::to(&format!("/rapporter/{report}?gemt=1"))
         } else {
-            let who = if Some(person.staff_id) != user.staff_id { format!("deltager={}&", person.staff_id) } else { String::new() };
+            let who = if Some(person.staff_id) != user.staff_id {
+                format!("deltager={}&", person.staff_id)
+            } else {
+                String::new()
+            };
             Redirect::to(&format!("/mobiliteter/{id}/rapport?{who}gemt=1"))
         }
         .into_response());
@@ -241,10 +420,30 @@ pub async fn save_report(State(state): State<AppState>, user: CurrentUser, Id(id
 }
 
 /// Moves the mobility to rapporteret / opfulgt (or back) and logs it.
-async fn settle(tx: &mut sqlx::PgConnection, account: Uuid, mobility: Uuid) -> Result<(), AppError> {
+async fn settle(
+    tx: &mut sqlx::PgConnection,
+    account: Uuid,
+    mobility: Uuid,
+) -> Result<(), AppError> {
     if let Some((from, to)) = db::reports::settle_mobility(tx, mobility).await? {
-        let what = format!("{} → {}", super::mobilities::status_label(&from), super::mobilities::status_label(&to));
-        audit::record(&mut *tx, audit::Entry { account_id: Some(account), action: &what, entity: "mobility", entity_id: mobility.to_string(), before: None, after: None, reason: "" }).await?;
+        let what = format!(
+            "{} → {}",
+            super::mobilities::status_label(&from),
+            super::mobilities::status_label(&to)
+        );
+        audit::record(
+            &mut *tx,
+            audit::Entry {
+                account_id: Some(account),
+                action: &what,
+                entity: "mobility",
+                entity_id: mobility.to_string(),
+                before: None,
+                after: None,
+                reason: "",
+            },
+        )
+        .await?;
     }
     Ok(())
 }
@@ -267,28 +466,57 @@ struct ReportView {
 }
 
 fn due_date(submitted: DateTime<Utc>, months: i32) -> chrono::NaiveDate {
-    submitted.date_naive().checked_add_months(Months::new(months as u32)).unwrap_or(submitted.date_naive())
+    submitted
+        .date_naive()
+        .checked_add_months(Months::new(months as u32))
+        .unwrap_or(submitted.date_naive())
 }
 
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
-    let r = db::reports::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
+    let r = db::reports::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let author = Some(r.staff_id) == user.staff_id;
     // A draft is the author's (and the coordinator's); a submitted report is shared with everyone.
     if r.status != "indsendt" && !author && !user.is_coordinator() {
         return Err(AppError::NotFound);
     }
-    let m = db::mobilities::get(&state.pool, r.mobility_id).await?.ok_or(AppError::NotFound)?;
+    let m = db::mobilities::get(&state.pool, r.mobility_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let follow_up = db::reports::follow_up(&state.pool, id).await?;
-    let due = r.submitted_at.map(|s| due_date(s, state.config.follow_up_months));
+    let due = r
+        .submitted_at
+        .map(|s| due_date(s, state.config.follow_up_months));
     let page = ReportView {
-        layout: Layout::new(&format!("{}s rapport fra {}", r.author, m.partner_name), "vidensbank", &user),
+        layout: Layout::new(
+            &format!("{}s rapport fra {}", r.author, m.partner_name),
+            "vidensbank",
+            &user,
+        ),
         tags: tag_labels(&r.goal_numbers, &r.vibus, &r.focus_areas),
-        sharing: r.sharing.iter().map(|s| learning::label(&SHARING, s)).collect(),
+        sharing: r
+            .sharing
+            .iter()
+            .map(|s| learning::label(&SHARING, s))
+            .collect(),
         assessment: OUTCOMES
             .iter()
-            .filter_map(|(code, label)| r.self_assessment.get(code).and_then(|v| v.as_i64()).map(|v| (*label, format!("{v} af 5"))))
+            .filter_map(|(code, label)| {
+                r.self_assessment
+                    .get(code)
+                    .and_then(|v| v.as_i64())
+                    .map(|v| (*label, format!("{v} af 5")))
+            })
             .collect(),
-        may_follow_up: follow_up.is_none() && r.status == "indsendt" && (author || user.is_coordinator()),
+        may_follow_up: follow_up.is_none()
+            && r.status == "indsendt"
+            && (author || user.is_coordinator()),
         may_reopen: user.is_coordinator() && r.status == "indsendt" && follow_up.is_none(),
         follow_up_due: due.map(format::date_long).unwrap_or_default(),
         follow_up,
@@ -300,18 +528,44 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, Id(id): Id, 
     Ok(render(&page)?.into_response())
 }
 
-pub async fn reopen(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn reopen(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
     check_csrf(&user, &raw.get("csrf"))?;
-    let r = db::reports::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+    let r = db::reports::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut tx = state.pool.begin().await?;
     if !db::reports::reopen(&mut *tx, id).await? {
-        return Err(AppError::BadRequest("Rapporten kan ikke genåbnes: den er ikke indsendt, eller opfølgningen er besvaret.".into()));
+        return Err(AppError::BadRequest(
+            "Rapporten kan ikke genåbnes: den er ikke indsendt, eller opfølgningen er besvaret."
+                .into(),
+        ));
     }
-    audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action: "rapport genåbnet", entity: "report", entity_id: id.to_string(), before: None, after: None, reason: &r.author }).await?;
+    audit::record(
+        &mut *tx,
+        audit::Entry {
+            account_id: Some(user.account_id),
+            action: "rapport genåbnet",
+            entity: "report",
+            entity_id: id.to_string(),
+            before: None,
+            after: None,
+            reason: &r.author,
+        },
+    )
+    .await?;
     settle(&mut tx, user.account_id, r.mobility_id).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/mobiliteter/{}/rapport?deltager={}", r.mobility_id, r.staff_id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/mobiliteter/{}/rapport?deltager={}",
+        r.mobility_id, r.staff_id
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,27 +586,47 @@ struct FollowUpPage {
     action: String,
 }
 
-async fn follow_up_context(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<(db::reports::Report, chrono::NaiveDate), AppError> {
-    let r = db::reports::get(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+async fn follow_up_context(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<(db::reports::Report, chrono::NaiveDate), AppError> {
+    let r = db::reports::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if Some(r.staff_id) != user.staff_id && !user.is_coordinator() {
         return Err(AppError::Forbidden);
     }
     let Some(submitted) = r.submitted_at.filter(|_| r.status == "indsendt") else {
-        return Err(AppError::BadRequest("Opfølgningen kommer, når rapporten er indsendt.".into()));
+        return Err(AppError::BadRequest(
+            "Opfølgningen kommer, når rapporten er indsendt.".into(),
+        ));
     };
     if db::reports::follow_up(&state.pool, id).await?.is_some() {
-        return Err(AppError::BadRequest("Opfølgningen er allerede besvaret.".into()));
+        return Err(AppError::BadRequest(
+            "Opfølgningen er allerede besvaret.".into(),
+        ));
     }
     Ok((r, due_date(submitted, state.config.follow_up_months)))
 }
 
-fn follow_up_page(user: &CurrentUser, r: db::reports::Report, due: chrono::NaiveDate, f: &RawForm, errors: FormErrors) -> FollowUpPage {
+fn follow_up_page(
+    user: &CurrentUser,
+    r: db::reports::Report,
+    due: chrono::NaiveDate,
+    f: &RawForm,
+    errors: FormErrors,
+) -> FollowUpPage {
     FollowUpPage {
         layout: Layout::new("Opfølgning: hvad har du ændret?", "mine", user).with_errors(&errors),
         errors,
         open: due <= Local::now().date_naive(),
         due: format::date_long(due),
-        changed: choices("changed", CHANGED.iter().map(|(c, l)| (c.to_string(), *l)), &f.all("changed")),
+        changed: choices(
+            "changed",
+            CHANGED.iter().map(|(c, l)| (c.to_string(), *l)),
+            &f.all("changed"),
+        ),
         what: f.get("what"),
         evidence: f.get("evidence"),
         others: f.get("others"),
@@ -361,23 +635,47 @@ fn follow_up_page(user: &CurrentUser, r: db::reports::Report, due: chrono::Naive
     }
 }
 
-pub async fn follow_up_form(State(state): State<AppState>, user: CurrentUser, Id(id): Id) -> Result<Response, AppError> {
+pub async fn follow_up_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
     let (r, due) = follow_up_context(&state, &user, id).await?;
-    Ok(render(&follow_up_page(&user, r, due, &RawForm(Vec::new()), FormErrors::default()))?.into_response())
+    Ok(render(&follow_up_page(
+        &user,
+        r,
+        due,
+        &RawForm(Vec::new()),
+        FormErrors::default(),
+    ))?
+    .into_response())
 }
 
-pub async fn answer_follow_up(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn answer_follow_up(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     let (r, due) = follow_up_context(&state, &user, id).await?;
     check_csrf(&user, &raw.get("csrf"))?;
     let mut errors = FormErrors::default();
     if due > Local::now().date_naive() {
-        errors.add("changed", format!("Opfølgningen kan besvares fra {}.", format::date_long(due)));
+        errors.add(
+            "changed",
+            format!("Opfølgningen kan besvares fra {}.", format::date_long(due)),
+        );
     }
     let changed = raw.get("changed");
     if !CHANGED.iter().any(|c| c.0 == changed) {
         errors.add("changed", "Vælg ja, delvist eller nej.");
     }
-    let what = raw.get("what").trim().chars().take(5000).collect::<String>();
+    let what = raw
+        .get("what")
+        .trim()
+        .chars()
+        .take(5000)
+        .collect::<String>();
     if changed != "nej" && what.is_empty() && !changed.is_empty() {
         errors.add("what", "Skriv hvad du har ændret.");
     }
@@ -386,7 +684,19 @@ pub async fn answer_follow_up(State(state): State<AppState>, user: CurrentUser, 
         let evidence: String = raw.get("evidence").trim().chars().take(5000).collect();
         let others: String = raw.get("others").trim().chars().take(5000).collect();
         if db::reports::answer_follow_up(&mut *tx, id, &changed, &what, &evidence, &others).await? {
-            audit::record(&mut *tx, audit::Entry { account_id: Some(user.account_id), action: "opfølgning besvaret", entity: "report", entity_id: id.to_string(), before: None, after: Some(serde_json::json!({"changed": changed})), reason: &r.author }).await?;
+            audit::record(
+                &mut *tx,
+                audit::Entry {
+                    account_id: Some(user.account_id),
+                    action: "opfølgning besvaret",
+                    entity: "report",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(serde_json::json!({"changed": changed})),
+                    reason: &r.author,
+                },
+            )
+            .await?;
             settle(&mut tx, user.account_id, r.mobility_id).await?;
         }
         tx.commit().await?;
@@ -447,7 +757,10 @@ impl ReflectionView {
             href: format!("/refleksioner/{}", f.id),
             phase: learning::label(&PHASES, &f.phase),
             mobility: f.mobility.clone().unwrap_or_default(),
-            mobility_href: f.mobility_id.map(|m| format!("/mobiliteter/{m}")).unwrap_or_default(),
+            mobility_href: f
+                .mobility_id
+                .map(|m| format!("/mobiliteter/{m}"))
+                .unwrap_or_default(),
             tags: tag_labels(&f.goal_numbers, &f.vibus, &f.focus_areas),
             when: format::date_long(f.created_at.date_naive()),
             id: f.id,
@@ -463,9 +776,11 @@ impl ReflectionView {
 
 /// The featured reflections for the start pages.
 pub async fn featured(state: &AppState) -> Result<Vec<ReflectionView>, AppError> {
-    let rows: Vec<Reflection> = sqlx::query_as(&format!("{REFLECTION} WHERE f.featured AND NOT f.private ORDER BY f.created_at DESC LIMIT 3"))
-        .fetch_all(&state.pool)
-        .await?;
+    let rows: Vec<Reflection> = sqlx::query_as(&format!(
+        "{REFLECTION} WHERE f.featured AND NOT f.private ORDER BY f.created_at DESC LIMIT 3"
+    ))
+    .fetch_all(&state.pool)
+    .await?;
     Ok(rows.into_iter().map(ReflectionView::from).collect())
 }
 
@@ -485,18 +800,35 @@ struct ReflectionsPage {
     csrf: String,
 }
 
-async fn reflections_page(state: &AppState, user: &CurrentUser, f: &RawForm, errors: FormErrors) -> Result<ReflectionsPage, AppError> {
+async fn reflections_page(
+    state: &AppState,
+    user: &CurrentUser,
+    f: &RawForm,
+    errors: FormErrors,
+) -> Result<ReflectionsPage, AppError> {
     let rows: Vec<Reflection> = sqlx::query_as(&format!("{REFLECTION} WHERE NOT f.private OR f.staff_id = $1 ORDER BY f.featured DESC, f.created_at DESC LIMIT 100"))
         .bind(user.staff_id)
         .fetch_all(&state.pool)
         .await?;
     let mine: Vec<(String, String)> = match user.staff_id {
-        Some(me) => db::mobilities::summaries(&state.pool, db::mobilities::Scope::Person(me), None, 100)
-            .await?
-            .into_iter()
-            .filter(|m| !matches!(m.status.as_str(), "afvist" | "aflyst"))
-            .map(|m| (m.id.to_string(), format!("{} hos {} ({})", m.activity_name, m.partner_name, format::date_range(m.start_date, m.end_date))))
-            .collect(),
+        Some(me) => {
+            db::mobilities::summaries(&state.pool, db::mobilities::Scope::Person(me), None, 100)
+                .await?
+                .into_iter()
+                .filter(|m| !matches!(m.status.as_str(), "afvist" | "aflyst"))
+                .map(|m| {
+                    (
+                        m.id.to_string(),
+                        format!(
+                            "{} hos {} ({})",
+                            m.activity_name,
+                            m.partner_name,
+                            format::date_range(m.start_date, m.end_date)
+                        ),
+                    )
+                })
+                .collect()
+        }
         None => Vec::new(),
     };
     Ok(ReflectionsPage {
@@ -505,7 +837,11 @@ async fn reflections_page(state: &AppState, user: &CurrentUser, f: &RawForm, err
         items: rows.into_iter().map(ReflectionView::from).collect(),
         may_write: user.staff_id.is_some(),
         phases: options(PHASES.iter().copied(), &f.get("phase"), Some("Vælg")),
-        mobilities: options(mine.iter().map(|(a, b)| (a.as_str(), b.as_str())), &f.get("mobilitet"), Some("Ingen bestemt mobilitet")),
+        mobilities: options(
+            mine.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+            &f.get("mobilitet"),
+            Some("Ingen bestemt mobilitet"),
+        ),
         tags: tags(&f.all("maal"), &f.all("vibus"), &f.all("fokus")),
         title: f.get("title"),
         body: f.get("body"),
@@ -514,11 +850,21 @@ async fn reflections_page(state: &AppState, user: &CurrentUser, f: &RawForm, err
     })
 }
 
-pub async fn reflections(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
-    Ok(render(&reflections_page(&state, &user, &RawForm(Vec::new()), FormErrors::default()).await?)?.into_response())
+pub async fn reflections(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    Ok(render(
+        &reflections_page(&state, &user, &RawForm(Vec::new()), FormErrors::default()).await?,
+    )?
+    .into_response())
 }
 
-pub async fn create_reflection(State(state): State<AppState>, user: CurrentUser, raw: RawForm) -> Result<Response, AppError> {
+pub async fn create_reflection(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     let me = user.staff_id.ok_or(AppError::Forbidden)?;
     check_csrf(&user, &raw.get("csrf"))?;
     let mut errors = FormErrors::default();
@@ -526,14 +872,16 @@ pub async fn create_reflection(State(state): State<AppState>, user: CurrentUser,
     if !PHASES.iter().any(|p| p.0 == phase) {
         errors.add("phase", "Vælg hvornår du skriver.");
     }
-    let title = validate::required(&raw.get("title"), 200, "Skriv en overskrift.").unwrap_or_else(|m| {
-        errors.add("title", m);
-        String::new()
-    });
-    let body = validate::required(&raw.get("body"), 10_000, "Skriv din refleksion.").unwrap_or_else(|m| {
-        errors.add("body", m);
-        String::new()
-    });
+    let title =
+        validate::required(&raw.get("title"), 200, "Skriv en overskrift.").unwrap_or_else(|m| {
+            errors.add("title", m);
+            String::new()
+        });
+    let body = validate::required(&raw.get("body"), 10_000, "Skriv din refleksion.")
+        .unwrap_or_else(|m| {
+            errors.add("body", m);
+            String::new()
+        });
     let mobility = match raw.get("mobilitet").as_str() {
         "" => None,
         s => {
@@ -586,15 +934,27 @@ struct ReflectionPage {
 }
 
 /// A private reflection exists only for its author: anyone else gets "not found", not "forbidden".
-async fn visible_reflection(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Reflection, AppError> {
-    let f: Reflection = sqlx::query_as(&format!("{REFLECTION} WHERE f.id = $1")).bind(id).fetch_optional(&state.pool).await?.ok_or(AppError::NotFound)?;
+async fn visible_reflection(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+) -> Result<Reflection, AppError> {
+    let f: Reflection = sqlx::query_as(&format!("{REFLECTION} WHERE f.id = $1"))
+        .bind(id)
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if f.private && Some(f.staff_id) != user.staff_id {
         return Err(AppError::NotFound);
     }
     Ok(f)
 }
 
-pub async fn reflection(State(state): State<AppState>, user: CurrentUser, Id(id): Id) -> Result<Response, AppError> {
+pub async fn reflection(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
     let f = visible_reflection(&state, &user, id).await?;
     let page = ReflectionPage {
         layout: Layout::new(&f.title, "vidensbank", &user),
@@ -605,14 +965,22 @@ pub async fn reflection(State(state): State<AppState>, user: CurrentUser, Id(id)
     Ok(render(&page)?.into_response())
 }
 
-pub async fn feature(State(state): State<AppState>, user: CurrentUser, Id(id): Id, raw: RawForm) -> Result<Response, AppError> {
+pub async fn feature(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
     check_csrf(&user, &raw.get("csrf"))?;
     let f = visible_reflection(&state, &user, id).await?;
     if f.private {
         return Err(AppError::NotFound);
     }
-    sqlx::query("UPDATE reflections SET featured = NOT featured, updated_at = now() WHERE id = $1").bind(id).execute(&state.pool).await?;
+    sqlx::query("UPDATE reflections SET featured = NOT featured, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(&state.pool)
+        .await?;
     Ok(Redirect::to(&format!("/refleksioner/{id}")).into_response())
 }
 
@@ -665,7 +1033,11 @@ pub struct KnowledgeQuery {
     aar: String,
 }
 
-pub async fn knowledge(State(state): State<AppState>, user: CurrentUser, Query(q): Query<KnowledgeQuery>) -> Result<Response, AppError> {
+pub async fn knowledge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<KnowledgeQuery>,
+) -> Result<Response, AppError> {
     let (vibus, focus) = match q.tag.split_once(':') {
         Some(("vibus", n)) => (n.parse::<i16>().ok().filter(|n| (1..=14).contains(n)), None),
         Some(("fokus", c)) if FOCUS.iter().any(|f| f.0 == c) => (None, Some(c.to_string())),
@@ -676,35 +1048,91 @@ pub async fn knowledge(State(state): State<AppState>, user: CurrentUser, Query(q
         goal: q.maal.parse::<i16>().ok().filter(|g| (1..=3).contains(g)),
         vibus,
         focus,
-        country: Some(q.land.clone()).filter(|c| c.len() == 2 && c.chars().all(|c| c.is_ascii_uppercase())),
+        country: Some(q.land.clone())
+            .filter(|c| c.len() == 2 && c.chars().all(|c| c.is_ascii_uppercase())),
         school: q.skole.parse().ok(),
         activity: Some(q.kind.clone()).filter(|k| !k.is_empty() && k.len() < 30),
-        year: q.aar.parse::<i32>().ok().filter(|y| (2014..=2100).contains(y)),
+        year: q
+            .aar
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2014..=2100).contains(y)),
         me: user.staff_id,
     };
     let hits = db::reports::search(&state.pool, &filter).await?;
     let countries = db::partners::countries(&state.pool).await?;
-    let schools: Vec<(String, String)> = db::organisations::choices(&state.pool).await?.into_iter().map(|(i, n)| (i.to_string(), n)).collect();
-    let types: Vec<(String, String)> = sqlx::query_as("SELECT code, name_da FROM activity_types ORDER BY sort_order").fetch_all(&state.pool).await?;
-    let this_year = Local::now().date_naive().format("%Y").to_string().parse::<i32>().unwrap_or(2026);
-    let years: Vec<(String, String)> = (this_year - 4..=this_year).rev().map(|y| (y.to_string(), y.to_string())).collect();
-    let mut tag_items: Vec<(String, String)> = FOCUS.iter().map(|(c, l)| (format!("fokus:{c}"), format!("Fokusområde: {l}"))).collect();
-    tag_items.extend(VIBUS.iter().map(|(n, l)| (format!("vibus:{n}"), format!("VIBUS {n}: {l}"))));
-    let pairs = |v: &Vec<(String, String)>| v.iter().map(|(a, b)| (a.clone(), b.clone())).collect::<Vec<_>>();
-    let opt = |v: &[(String, String)], sel: &str, empty: &str| options(v.iter().map(|(a, b)| (a.as_str(), b.as_str())), sel, Some(empty));
+    let schools: Vec<(String, String)> = db::organisations::choices(&state.pool)
+        .await?
+        .into_iter()
+        .map(|(i, n)| (i.to_string(), n))
+        .collect();
+    let types: Vec<(String, String)> =
+        sqlx::query_as("SELECT code, name_da FROM activity_types ORDER BY sort_order")
+            .fetch_all(&state.pool)
+            .await?;
+    let this_year = Local::now()
+        .date_naive()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2026);
+    let years: Vec<(String, String)> = (this_year - 4..=this_year)
+        .rev()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let mut tag_items: Vec<(String, String)> = FOCUS
+        .iter()
+        .map(|(c, l)| (format!("fokus:{c}"), format!("Fokusområde: {l}")))
+        .collect();
+    tag_items.extend(
+        VIBUS
+            .iter()
+            .map(|(n, l)| (format!("vibus:{n}"), format!("VIBUS {n}: {l}"))),
+    );
+    let pairs = |v: &Vec<(String, String)>| {
+        v.iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    let opt = |v: &[(String, String)], sel: &str, empty: &str| {
+        options(
+            v.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+            sel,
+            Some(empty),
+        )
+    };
     let page = KnowledgePage {
-        layout: Layout::new(if q.q.trim().is_empty() { "Vidensbank" } else { "Søgning i vidensbanken" }, "vidensbank", &user),
+        layout: Layout::new(
+            if q.q.trim().is_empty() {
+                "Vidensbank"
+            } else {
+                "Søgning i vidensbanken"
+            },
+            "vidensbank",
+            &user,
+        ),
         searched: !q.q.trim().is_empty(),
         hits: hits
             .into_iter()
             .map(|h| HitView {
-                kind: if h.kind == "rapport" { "Rapport" } else { "Refleksion" },
-                href: if h.kind == "rapport" { format!("/rapporter/{}", h.id) } else { format!("/refleksioner/{}", h.id) },
+                kind: if h.kind == "rapport" {
+                    "Rapport"
+                } else {
+                    "Refleksion"
+                },
+                href: if h.kind == "rapport" {
+                    format!("/rapporter/{}", h.id)
+                } else {
+                    format!("/refleksioner/{}", h.id)
+                },
                 source: match (&h.activity, &h.partner, &h.country) {
                     (Some(a), Some(p), Some(c)) => format!("{a} hos {p}, {c}"),
                     _ => String::new(),
                 },
-                mobility_href: h.mobility_id.map(|m| format!("/mobiliteter/{m}")).unwrap_or_default(),
+                mobility_href: h
+                    .mobility_id
+                    .map(|m| format!("/mobiliteter/{m}"))
+                    .unwrap_or_default(),
                 when: format::date_long(h.date),
                 snippet: learning::highlight(&h.snippet),
                 title: h.title,
@@ -713,7 +1141,15 @@ pub async fn knowledge(State(state): State<AppState>, user: CurrentUser, Query(q
                 private: h.private,
             })
             .collect(),
-        goals: opt(&pairs(&vec![("1".into(), "Mål 1".into()), ("2".into(), "Mål 2".into()), ("3".into(), "Mål 3".into())]), &q.maal, "Alle mål"),
+        goals: opt(
+            &pairs(&vec![
+                ("1".into(), "Mål 1".into()),
+                ("2".into(), "Mål 2".into()),
+                ("3".into(), "Mål 3".into()),
+            ]),
+            &q.maal,
+            "Alle mål",
+        ),
         tags: opt(&tag_items, &q.tag, "Alle emner"),
         countries: opt(&countries, &q.land, "Alle lande"),
         schools: opt(&schools, &q.skole, "Alle skoler"),
@@ -766,14 +1202,25 @@ pub struct ResultQuery {
     udbakke: Option<u32>,
 }
 
-pub async fn reminders(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ResultQuery>) -> Result<Response, AppError> {
+pub async fn reminders(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ResultQuery>,
+) -> Result<Response, AppError> {
     let school = reminder_scope(&user)?;
-    let owed = db::reports::overdue(&state.pool, school, state.config.report_due_days, state.config.follow_up_months).await?;
+    let owed = db::reports::overdue(
+        &state.pool,
+        school,
+        state.config.report_due_days,
+        state.config.follow_up_months,
+    )
+    .await?;
     let result = match (q.sendt, q.udbakke, q.sprunget) {
         (Some(s), u, k) => format!(
             "{s} påmindelser sendt{}. {} sprunget over, fordi de fik en påmindelse inden for det seneste døgn.",
             match u {
-                Some(n) if n > 0 => format!(" ({n} lagt i udbakken, fordi der ikke er sat en mailserver op)"),
+                Some(n) if n > 0 =>
+                    format!(" ({n} lagt i udbakken, fordi der ikke er sat en mailserver op)"),
                 _ => String::new(),
             },
             k.unwrap_or(0)
@@ -785,10 +1232,17 @@ pub async fn reminders(State(state): State<AppState>, user: CurrentUser, Query(q
         items: owed
             .into_iter()
             .map(|o| OwedView {
-                kind: if o.kind == "rapport" { "Rapport" } else { "Opfølgning" },
+                kind: if o.kind == "rapport" {
+                    "Rapport"
+                } else {
+                    "Opfølgning"
+                },
                 href: format!("/mobiliteter/{}", o.mobility_id),
                 due: format::date_long(o.due),
-                reminded: o.last_reminded.map(format::timestamp).unwrap_or_else(|| "Ikke påmindet".into()),
+                reminded: o
+                    .last_reminded
+                    .map(format::timestamp)
+                    .unwrap_or_else(|| "Ikke påmindet".into()),
                 name: o.name,
                 school: o.school,
                 title: o.title,
@@ -823,12 +1277,26 @@ fn reminder_text(o: &db::reports::Owed, base: &str) -> (String, String) {
 }
 
 /// Sends a reminder for everything overdue in scope, unless it was reminded in the last 24 hours.
-pub async fn send_reminders(State(state): State<AppState>, user: CurrentUser, headers: axum::http::HeaderMap, raw: RawForm) -> Result<Response, AppError> {
+pub async fn send_reminders(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: axum::http::HeaderMap,
+    raw: RawForm,
+) -> Result<Response, AppError> {
     let school = reminder_scope(&user)?;
     check_csrf(&user, &raw.get("csrf"))?;
-    let owed = db::reports::overdue(&state.pool, school, state.config.report_due_days, state.config.follow_up_months).await?;
+    let owed = db::reports::overdue(
+        &state.pool,
+        school,
+        state.config.report_due_days,
+        state.config.follow_up_months,
+    )
+    .await?;
     let base = state.config.public_url.clone().unwrap_or_else(|| {
-        let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost:3000");
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost:3000");
         format!("http://{host}")
     });
     let (mut sent, mut skipped, mut outbox) = (0u32, 0u32, 0u32);
@@ -836,7 +1304,11 @@ pub async fn send_reminders(State(state): State<AppState>, user: CurrentUser, he
         // The database decides the 24-hour rule, in the same statement that records the reminder,
         // so two people pressing the button at once do not both remind.
         let (subject, body) = reminder_text(o, &base);
-        let via = if state.config.smtp.is_some() { "smtp" } else { "udbakke" };
+        let via = if state.config.smtp.is_some() {
+            "smtp"
+        } else {
+            "udbakke"
+        };
         let id: Option<Uuid> = sqlx::query_scalar(
             "INSERT INTO reminders (kind, staff_id, mobility_id, to_email, subject, body, via, sent_by)
              SELECT $1, $2, $3, $4, $5, $6, $7, $8
@@ -863,7 +1335,11 @@ pub async fn send_reminders(State(state): State<AppState>, user: CurrentUser, he
                 Ok(()) => sent += 1,
                 Err(e) => {
                     tracing::warn!(error = %e, to = %o.email, "påmindelsen kunne ikke sendes; den ligger i udbakken");
-                    sqlx::query("UPDATE reminders SET via = 'udbakke', error = $2 WHERE id = $1").bind(id).bind(e.to_string()).execute(&state.pool).await?;
+                    sqlx::query("UPDATE reminders SET via = 'udbakke', error = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(e.to_string())
+                        .execute(&state.pool)
+                        .await?;
                     outbox += 1;
                 }
             },
@@ -873,7 +1349,10 @@ pub async fn send_reminders(State(state): State<AppState>, user: CurrentUser, he
             }
         }
     }
-    Ok(Redirect::to(&format!("/paamindelser?sendt={sent}&sprunget={skipped}&udbakke={outbox}")).into_response())
+    Ok(Redirect::to(&format!(
+        "/paamindelser?sendt={sent}&sprunget={skipped}&udbakke={outbox}"
+    ))
+    .into_response())
 }
 
 #[derive(sqlx::FromRow)]
@@ -893,14 +1372,20 @@ struct OutboxPage {
     smtp: bool,
 }
 
-pub async fn outbox(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+pub async fn outbox(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
     user.require_coordinator()?;
     let rows: Vec<OutboxRow> = sqlx::query_as("SELECT to_email, subject, body, error, sent_at FROM reminders WHERE via = 'udbakke' ORDER BY sent_at DESC LIMIT 200")
         .fetch_all(&state.pool)
         .await?;
     let page = OutboxPage {
         layout: Layout::new("Udbakke", "paamindelser", &user),
-        rows: rows.into_iter().map(|r| (format::timestamp(r.sent_at), r)).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| (format::timestamp(r.sent_at), r))
+            .collect(),
         smtp: state.config.smtp.is_some(),
     };
     Ok(render(&page)?.into_response())
@@ -924,12 +1409,22 @@ pub async fn todo(state: &AppState, staff: Uuid) -> Result<Vec<(String, String)>
     let today = Local::now().date_naive();
     Ok(rows
         .into_iter()
-        .filter_map(|(m, title, report, submitted, done)| match (report, submitted, done) {
-            (Some(r), Some(s), true) => {
-                let due = due_date(s, state.config.follow_up_months);
-                (due <= today).then(|| (format!("/rapporter/{r}/opfoelgning"), format!("Fortæl hvad du har ændret efter {title}")))
-            }
-            _ => Some((format!("/mobiliteter/{m}/rapport"), format!("Skriv din rapport om {title}"))),
-        })
+        .filter_map(
+            |(m, title, report, submitted, done)| match (report, submitted, done) {
+                (Some(r), Some(s), true) => {
+                    let due = due_date(s, state.config.follow_up_months);
+                    (due <= today).then(|| {
+                        (
+                            format!("/rapporter/{r}/opfoelgning"),
+                            format!("Fortæl hvad du har ændret efter {title}"),
+                        )
+                    })
+                }
+                _ => Some((
+                    format!("/mobiliteter/{m}/rapport"),
+                    format!("Skriv din rapport om {title}"),
+                )),
+            },
+        )
         .collect())
 }
