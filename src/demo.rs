@@ -678,6 +678,7 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
             .into_iter()
             .collect();
 
+    let mut mobility_ids = Vec::new();
     for m in MOBILITIES {
         let green = matches!(m.transport, "tog" | "bus" | "samkoersel" | "cykel");
         let id: Uuid = sqlx::query_scalar(
@@ -701,6 +702,7 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
         .bind(m.course_title)
         .fetch_one(&mut **tx)
         .await?;
+        mobility_ids.push(id);
         for (name, role) in m.people {
             sqlx::query("INSERT INTO mobility_participants (mobility_id, staff_id, role) VALUES ($1, $2, $3)")
                 .bind(id)
@@ -719,6 +721,7 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
     }
 
     insert_measurements(tx, &school_ids).await?;
+    insert_learning(tx, &mobility_ids, &staff_ids).await?;
 
     sqlx::query(
         "INSERT INTO audit_log (action, entity, entity_id, reason)
@@ -839,6 +842,154 @@ async fn insert_measurements(
     .bind(&note)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// (mobility index, participant, submitted on, saw, surprise, aha, change, goals, VIBUS, focus areas,
+/// follow-up (changed, what, evidence) if answered)
+type ReportSeed = (usize, &'static str, (i32, u32, u32), &'static str, &'static str, &'static str, &'static str, &'static [i16], &'static [i16], &'static [&'static str], Option<(&'static str, &'static str, &'static str)>);
+
+const REPORTS: &[ReportSeed] = &[
+    (0, "Lars Østergaard", (2024, 10, 25),
+     "Fire dage på et ressourcecenter, der rådgiver 30 skoler. Jeg fulgte to konsulenter ud på almenskoler og var med til et møde, hvor lærere, forældre og center sammen lagde en plan for en elev i 4. klasse.",
+     "At ressourcecentret ikke selv har elever: al støtte gives i elevens egen klasse, og centret måles på, hvor få elever der flyttes.",
+     "Lederen på en af skolerne sad selv med på alle møder om elever i vanskeligheder. Det er ledelse tæt på undervisningen, ikke ledelse af papirer.",
+     "Jeg deltager selv i vores ressourceteam hver anden uge fra januar, og vi indfører en fast plan på én side, som forældrene er med til at skrive.",
+     &[1], &[3, 8, 13], &["ledelse", "foraeldre"],
+     Some(("ja", "Jeg sidder med i ressourceteamet hver anden uge, og elevplanen på én side bruges nu i alle klasser.", "Færre elever indstillet til specialtilbud i foråret, og lærerne beder selv om møderne."))),
+    (0, "Mette Kjær Andersen", (2024, 10, 28),
+     "Vi besøgte ressourcecentret og to skoler og havde en dag med regionens skolechef om, hvordan pengene følger eleven.",
+     "Hvor lidt papir der var: en henvisning er en samtale, ikke en ansøgning.",
+     "Inkluderende skoler kræver, at forvaltningen fjerner bureaukrati, ikke lægger mere til. Vores visitationsproces kan gøres kortere.",
+     "Jeg tager en forenklet visitation op i specialledernetværket og afprøver den med to skoler i foråret.",
+     &[1], &[1, 2, 11], &["organisation", "ledelse"],
+     Some(("delvist", "Den forenklede visitation afprøves på to skoler.", "Sagsbehandlingstiden er faldet fra otte til fem uger på de to skoler."))),
+    (0, "Karen Aagaard", (2024, 10, 30),
+     "Jeg var tre dage på en skole uden specialklasser og så, hvordan to-lærerordninger og fleksible grupper bruges i alle fag.",
+     "At eleverne selv var med til at vælge, hvilken gruppe de arbejdede i, og at det ikke gav uro.",
+     "Vi kan lave en inklusionsstrategi for hele skolen i stedet for at løse én elev ad gangen. Inklusionsstrategien skal have mål, vi kan måle.",
+     "Jeg skriver et udkast til skolens inklusionsstrategi med personalet og indfører fleksible grupper i udskolingen.",
+     &[1, 3], &[5, 6], &["viden", "ledelse"],
+     Some(("ja", "Skolen har fået en inklusionsstrategi med tre mål, og fleksible grupper er i gang i 7.–9. klasse.", "Trivselsmålingen i udskolingen steg, og to elever er vendt tilbage fra specialklassen."))),
+    (1, "Jonas Højgaard", (2025, 2, 14),
+     "Forberedende besøg hos ministeriets enhed for specialundervisning og på to skoler i Nicosia for at aftale jobshadowing for lærere.",
+     "At alle skoler har en særlig koordinator for inklusion, som har tid i skemaet.",
+     "Vores lærere skal følge en koordinator en hel dag for at se, hvordan tiden bruges.",
+     "Aftalen om jobshadowing i år 2 er på plads med to værtsskoler.",
+     &[1, 2], &[9], &["organisation"],
+     Some(("ja", "To lærere har fulgt koordinatorerne, og vi har beskrevet funktionen til vores skoler.", "Tre skoler har udpeget en inklusionskoordinator."))),
+    (1, "Hanne Vestergaard", (2025, 2, 20),
+     "Jeg så to skoler med små grupper inde i almenskolen og talte med forældre om deres erfaringer.",
+     "At forældrene var stolte af, at deres barn gik på den almindelige skole, også selv om det krævede mere af dem.",
+     "Forældresamarbejdet er ikke et møde om året, men en fast ugentlig kontakt.",
+     "Vi indfører ugentlige korte beskeder til alle forældre på specialskolen om, hvad der er gået godt.",
+     &[1], &[4, 13], &["foraeldre"],
+     Some(("delvist", "De ugentlige beskeder er i gang i halvdelen af klasserne.", "Forældrene svarer oftere, og fremmødet til samtaler er steget."))),
+    (2, "Morten Æbelø", (2025, 3, 28),
+     "En uges kursus i universelt design for læring med lærere fra seks lande. Vi planlagde forløb med flere veje ind i det samme fagstof.",
+     "At de portugisiske lærere planlægger for hele klassen fra starten i stedet for at tilpasse bagefter.",
+     "Når materialet giver valg fra begyndelsen, bliver færre elever taget ud af undervisningen.",
+     "Jeg planlægger matematik i 8. klasse med tre veje ind i hvert emne og deler forløbene med teamet.",
+     &[2], &[5, 10], &["viden"],
+     Some(("ja", "Alle matematikforløb i 8. klasse har nu tre veje ind.", "Færre elever forlader timen, og to elever går nu til afgangsprøven i matematik."))),
+    (2, "Julie Winther", (2025, 3, 30),
+     "Kursus i universelt design for læring; jeg arbejdede især med visuelle dagsordener og valgtavler.",
+     "Hvor meget ro en fælles visuel struktur gav i klasser med mange elever med autisme.",
+     "Strukturen skal være den samme i alle rum, ikke kun i specialklassen.",
+     "Vi laver fælles visuelle dagsordener på hele afdelingen.",
+     &[2, 3], &[6, 7], &["viden"], None),
+    (3, "Sofie Bækgaard", (2025, 10, 10),
+     "En uge på en skole, hvor elever fra specialtilbud gradvist vender tilbage til almenklassen med en fast voksen, der følger med.",
+     "At overgangen planlægges i uger, ikke dage, og at eleven selv har en plan på væggen.",
+     "Inkluderende undervisning handler mindst lige så meget om overgangene som om selve timerne.",
+     "Jeg vil sammen med pædagogen lave en overgangsplan for to elever, der skal tilbage i 5. klasse efter jul.",
+     &[2, 3], &[3, 6], &["viden", "organisation"], None),
+    (4, "Nadia Jensen", (2026, 3, 27),
+     "Jobshadowing på skoler i Bologna, hvor alle elever går i almenklassen, og støttelæreren er en del af klassens team.",
+     "At støttelæreren underviser hele klassen en del af tiden, så ingen elev bliver 'hendes elev'.",
+     "Co-teaching kræver fælles forberedelse; uden den bliver støtten en skygge ved siden af eleven.",
+     "Vi afprøver co-teaching i dansk med fælles forberedelse en time om ugen.",
+     &[2], &[2, 5, 10], &["viden", "organisation"],
+     Some(("ja", "Co-teaching i dansk med fælles forberedelse hver uge.", "Eleverne med støtte deltager mere i klassesamtalen."))),
+    (4, "Mads Kirkegaard", (2026, 3, 29),
+     "Jeg fulgte en pædagog i Bologna i fritidsdelen og så, hvordan eleverne med særlige behov er med i de almindelige aktiviteter.",
+     "At fritidstilbuddet var lige så planlagt som undervisningen.",
+     "Inklusion stopper ikke, når klokken ringer ud.",
+     "Jeg laver et forslag til, hvordan vores klub kan tage imod elever fra specialklasserne.",
+     &[3], &[14], &["organisation"], None),
+];
+
+/// (author, mobility index or none, phase, title, text, private, featured)
+const REFLECTIONS: &[(&str, Option<usize>, &str, &str, &str, bool, bool)] = &[
+    ("Lars Østergaard", Some(0), "efter", "Ledelse tæt på undervisningen",
+     "Det, jeg tager med fra Graz, er ikke en metode, men en vane: at lederen sidder med, når der tales om en elev i vanskeligheder. Vi har prøvet det i tre måneder nu, og det ændrer tonen på møderne.", false, true),
+    ("Sofie Bækgaard", Some(3), "foer", "Hvad vil jeg se i Utrecht?",
+     "Jeg vil især se, hvordan de planlægger overgangen tilbage til almenklassen. Hvem følger eleven, og hvor længe?", false, false),
+    ("Sofie Bækgaard", Some(3), "under", "Usikker på mig selv",
+     "I dag blev jeg i tvivl om, hvorvidt vi overhovedet kan nå det her hjemme med de timer, vi har. Det vil jeg tænke mere over, før jeg siger det højt.", true, false),
+    ("Nadia Jensen", Some(4), "under", "Ingen elev er 'hendes elev'",
+     "I Bologna underviser støttelæreren hele klassen en del af tiden. Det gør eleverne med støtte mindre synlige og mere inkluderede.", false, false),
+    ("Karen Aagaard", Some(0), "efter", "Fra enkeltsager til inklusionsstrategi",
+     "Vi har brugt for meget tid på at løse én elev ad gangen. Nu skriver vi en inklusionsstrategi for hele skolen med mål, vi kan følge.", false, false),
+];
+
+async fn insert_learning(
+    tx: &mut Transaction<'_, Postgres>,
+    mobility_ids: &[Uuid],
+    staff_ids: &std::collections::HashMap<&str, Uuid>,
+) -> anyhow::Result<()> {
+    for (m, person, (y, mo, d), saw, surprise, aha, change, goals, vibus, focus, follow_up) in REPORTS {
+        let submitted = NaiveDate::from_ymd_opt(*y, *mo, *d).expect("valid date").and_hms_opt(10, 0, 0).expect("valid time").and_utc();
+        let focus: Vec<String> = focus.iter().map(|f| f.to_string()).collect();
+        let report: Uuid = sqlx::query_scalar(
+            "INSERT INTO reports (mobility_id, staff_id, status, saw, surprise, aha, change_plan, goal_numbers, vibus, focus_areas,
+                 sharing, self_assessment, submitted_at)
+             VALUES ($1, $2, 'indsendt', $3, $4, $5, $6, $7, $8, $9, '{personalemoede,specialledernetvaerk}',
+                     '{\"praksis_udland\": 5, \"sprog\": 3, \"faglig_udvikling\": 5, \"motivation\": 5}', $10)
+             RETURNING id",
+        )
+        .bind(mobility_ids[*m])
+        .bind(staff_ids[person])
+        .bind(saw)
+        .bind(surprise)
+        .bind(aha)
+        .bind(change)
+        .bind(goals)
+        .bind(vibus)
+        .bind(&focus)
+        .bind(submitted)
+        .fetch_one(&mut **tx)
+        .await?;
+        if let Some((changed, what, evidence)) = follow_up {
+            sqlx::query("INSERT INTO follow_ups (report_id, changed, what, evidence, answered_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(report)
+                .bind(changed)
+                .bind(what)
+                .bind(evidence)
+                .bind(submitted + chrono::Duration::days(190))
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    // Each completed mobility's status follows its reports, as it does when people file them.
+    for id in mobility_ids {
+        crate::db::reports::settle_mobility(&mut **tx, *id).await?;
+    }
+    for (author, m, phase, title, body, private, featured) in REFLECTIONS {
+        sqlx::query(
+            "INSERT INTO reflections (staff_id, mobility_id, phase, title, body, private, featured, goal_numbers)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, '{2}')",
+        )
+        .bind(staff_ids[author])
+        .bind(m.map(|i| mobility_ids[i]))
+        .bind(phase)
+        .bind(title)
+        .bind(body)
+        .bind(private)
+        .bind(featured)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

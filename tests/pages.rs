@@ -365,7 +365,8 @@ async fn the_demo_loader_fills_an_empty_database_once() {
     assert_eq!(
         app.count("SELECT count(DISTINCT status) FROM mobilities")
             .await,
-        6
+        8,
+        "every status of the lifecycle is in the demo"
     );
 
     // What a visitor sees after the load: the coordinator's overview with the schools.

@@ -291,7 +291,7 @@ pub async fn automatic_series(
              JOIN mobility_goals mg ON mg.mobility_id = m.id AND mg.goal_id = $1
              JOIN mobility_participants mp ON mp.mobility_id = m.id AND mp.role = 'deltager'
              JOIN staff s ON s.id = mp.staff_id
-             WHERE m.status IN ('gennemfoert') AND m.end_date <= years.last_day
+             WHERE m.status IN ('gennemfoert', 'rapporteret', 'opfulgt') AND m.end_date <= years.last_day
                AND s.job_role = ANY($3) AND ($2::uuid IS NULL OR s.organisation_id = $2))
          FROM years ORDER BY years.y",
     )
@@ -341,7 +341,7 @@ pub async fn mobility_counts(
     sqlx::query_as(
         "SELECT coalesce(pr.call_year::int, extract(year FROM m.start_date)::int) AS y,
                 count(*) FILTER (WHERE m.status IN ('kladde', 'indstillet', 'godkendt')),
-                count(*) FILTER (WHERE m.status = 'gennemfoert')
+                count(*) FILTER (WHERE m.status IN ('gennemfoert', 'rapporteret', 'opfulgt'))
          FROM mobilities m JOIN mobility_goals mg ON mg.mobility_id = m.id AND mg.goal_id = $1
          LEFT JOIN projects pr ON pr.id = m.project_id
          WHERE ($2::uuid IS NULL OR m.organisation_id = $2)

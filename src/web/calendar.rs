@@ -189,7 +189,7 @@ pub async fn feed(
                 ),
                 url: format!("{base}/mobiliteter/{id}"),
                 status: match status.as_str() {
-                    "godkendt" | "gennemfoert" => "CONFIRMED",
+                    "godkendt" | "gennemfoert" | "rapporteret" | "opfulgt" => "CONFIRMED",
                     "afvist" | "aflyst" => "CANCELLED",
                     _ => "TENTATIVE",
                 },
