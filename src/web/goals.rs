@@ -1402,7 +1402,11 @@ pub async fn report(
     let completed: Vec<MobilityLine> = db::mobilities::summaries(&state.pool, scope, None, 500)
         .await?
         .iter()
-        .filter(|m| matches!(m.status.as_str(), "gennemfoert" | "rapporteret" | "opfulgt") && m.end_date >= from && m.end_date <= to)
+        .filter(|m| {
+            matches!(m.status.as_str(), "gennemfoert" | "rapporteret" | "opfulgt")
+                && m.end_date >= from
+                && m.end_date <= to
+        })
         .map(MobilityLine::from)
         .collect();
     let page = ReportPage {

@@ -1393,7 +1393,8 @@ pub async fn outbox(
 
 /// What a person still owes, for their start page and Mine mobiliteter: (link, text).
 pub async fn todo(state: &AppState, staff: Uuid) -> Result<Vec<(String, String)>, AppError> {
-    let rows: Vec<(Uuid, String, Option<Uuid>, Option<DateTime<Utc>>, bool)> = sqlx::query_as(
+    type Row = (Uuid, String, Option<Uuid>, Option<DateTime<Utc>>, bool);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT m.id, t.name_da || ' hos ' || p.name, r.id, r.submitted_at, (r.status = 'indsendt')
          FROM mobility_participants mp JOIN mobilities m ON m.id = mp.mobility_id
          JOIN partners p ON p.id = m.receiving_partner_id JOIN activity_types t ON t.code = m.activity_type
