@@ -514,6 +514,24 @@ const MOBILITIES: &[MobilitySeed] = &[
         goals: &[1],
         people: &[("Oliver Dahl", "deltager")],
     },
+    // Last, so that the report seeds' indices stay put: a course Sofie and Ahmad have come home
+    // from but not yet written about, so the demo staff member has a report to write.
+    MobilitySeed {
+        project: 1,
+        school: "eng",
+        activity: "SM-COUR-TRAIN",
+        partner: "es",
+        start: (2026, 5, 4),
+        end: (2026, 5, 8),
+        travel_days: 2,
+        transport: "fly",
+        status: "gennemfoert",
+        reason: "",
+        purpose: "Kursus i co-teaching og fleksible holddannelser i inkluderende klasser.",
+        course_title: "Co-teaching for Inclusive Classrooms",
+        goals: &[2],
+        people: &[("Sofie Bækgaard", "deltager"), ("Ahmad Haddad", "deltager")],
+    },
 ];
 
 fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {

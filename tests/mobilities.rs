@@ -759,8 +759,8 @@ async fn lists_are_scoped_and_filtered() {
     let mut me = d.app.login_as(MEDARBEJDER).await;
     let mine = me.get("/mobiliteter").await;
     assert!(
-        mine.body.contains("Viser 1–2 af 2."),
-        "the staff member's own two"
+        mine.body.contains("Viser 1–3 af 3."),
+        "the staff member's own three"
     );
     assert_eq!(
         me.get("/mobiliteter/ny").await.status,

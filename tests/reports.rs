@@ -307,6 +307,12 @@ async fn follow_up_months_after_the_report() {
             .contains("Fortæl hvad du har ændret efter Jobshadowing hos Het Kompas"),
         "due since April 2026"
     );
+    assert!(
+        start
+            .body
+            .contains("Skriv din rapport om Kursus og træning hos CEIP Los Naranjos (demo)"),
+        "a completed course without a report is on the to-do list"
+    );
     let path = format!("/rapporter/{sofie_report}/opfoelgning");
     let s = start.csrf();
     let r = sofie
@@ -384,7 +390,7 @@ async fn reminders_go_to_the_outbox_once_a_day_and_leaders_see_their_school() {
     let r = coord.post_form("/paamindelser/send", &[("csrf", &c)]).await;
     let page = coord.get(r.location()).await;
     assert!(
-        page.body.contains("4 påmindelser sendt (4 lagt i udbakken"),
+        page.body.contains("6 påmindelser sendt (6 lagt i udbakken"),
         "{}",
         page.body.contains("sendt")
     );
@@ -402,9 +408,9 @@ async fn reminders_go_to_the_outbox_once_a_day_and_leaders_see_their_school() {
             .get(r.location())
             .await
             .body
-            .contains("0 påmindelser sendt. 4 sprunget over")
+            .contains("0 påmindelser sendt. 6 sprunget over")
     );
-    assert_eq!(app.count("SELECT count(*) FROM reminders").await, 4);
+    assert_eq!(app.count("SELECT count(*) FROM reminders").await, 6);
     // A day later they may be reminded again.
     sqlx::query("UPDATE reminders SET sent_at = sent_at - interval '25 hours'")
         .execute(&app.pool)
@@ -416,7 +422,7 @@ async fn reminders_go_to_the_outbox_once_a_day_and_leaders_see_their_school() {
             .get(r.location())
             .await
             .body
-            .contains("4 påmindelser sendt")
+            .contains("6 påmindelser sendt")
     );
     // The school leader sees and reminds only their own school; staff cannot.
     let mut leader = app.login_as(SKOLELEDER).await;
@@ -536,11 +542,11 @@ async fn reminder_mail_arrives_at_a_real_smtp_server() {
         .await;
     let page = leader.get(r.location()).await;
     assert!(
-        page.body.contains("2 påmindelser sendt. 0 sprunget over"),
-        "Camilla's report and Sofie's follow-up"
+        page.body.contains("4 påmindelser sendt. 0 sprunget over"),
+        "Camilla's and Ahmad's reports, and Sofie's report and follow-up"
     );
     let mails = smtp.received();
-    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert_eq!(mails.len(), 4, "{mails:?}");
     let camilla = mails
         .iter()
         .find(|m| m.starts_with("camilla.ravn@engbakke.demo.udsyn.dk|"))
@@ -556,7 +562,7 @@ async fn reminder_mail_arrives_at_a_real_smtp_server() {
     assert_eq!(
         app.count("SELECT count(*) FROM reminders WHERE via = 'smtp'")
             .await,
-        2
+        4
     );
     assert_eq!(
         app.count("SELECT count(*) FROM reminders WHERE via = 'udbakke'")

@@ -1395,7 +1395,7 @@ pub async fn outbox(
 pub async fn todo(state: &AppState, staff: Uuid) -> Result<Vec<(String, String)>, AppError> {
     type Row = (Uuid, String, Option<Uuid>, Option<DateTime<Utc>>, bool);
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT m.id, t.name_da || ' hos ' || p.name, r.id, r.submitted_at, (r.status = 'indsendt')
+        "SELECT m.id, t.name_da || ' hos ' || p.name, r.id, r.submitted_at, coalesce(r.status = 'indsendt', false)
          FROM mobility_participants mp JOIN mobilities m ON m.id = mp.mobility_id
          JOIN partners p ON p.id = m.receiving_partner_id JOIN activity_types t ON t.code = m.activity_type
          LEFT JOIN reports r ON r.mobility_id = m.id AND r.staff_id = mp.staff_id
