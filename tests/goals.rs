@@ -466,3 +466,39 @@ async fn the_coordinator_edits_goals_and_indicators() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn reports_and_follow_ups_count_towards_the_goals() {
+    let app = TestApp::demo().await;
+    let goals: Vec<(i16, Uuid)> = sqlx::query_as("SELECT number, id FROM goals ORDER BY number")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let mut coord = app.login_as(KOORDINATOR).await;
+    // Mål 1: five submitted reports are tagged with it (Graz and Nicosia).
+    let g1 = coord.get(&format!("/maal/{}", goals[0].1)).await;
+    assert!(
+        g1.body
+            .contains("Seneste: <strong>5 rapporter (2026/27)</strong>"),
+        "reports tagged with the goal are counted"
+    );
+    // Mål 2: both followed-up participants changed their practice; one more who did not makes 2 of 3.
+    let g2 = coord.get(&format!("/maal/{}", goals[1].1)).await;
+    assert!(
+        g2.body
+            .contains("Seneste: <strong>100 % (2026/27)</strong>")
+    );
+    sqlx::query(
+        "INSERT INTO follow_ups (report_id, changed) SELECT id, 'nej' FROM reports WHERE staff_id = (SELECT id FROM staff WHERE name = 'Julie Winther')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let g2 = coord.get(&format!("/maal/{}", goals[1].1)).await;
+    assert!(
+        g2.body
+            .contains("Seneste: <strong>66,7 % (2026/27)</strong>"),
+        "the share follows the answers"
+    );
+    app.finish().await;
+}

@@ -268,6 +268,52 @@ pub async fn automatic_series(
     from: &str,
     to: &str,
 ) -> sqlx::Result<Vec<(String, f64)>> {
+    match code {
+        "rapporter_med_maalet" => {
+            return sqlx::query_as(
+                "WITH years AS (
+                     SELECT y, to_char(y, 'FM0000') || '/' || to_char((y + 1) % 100, 'FM00') AS period,
+                            make_date(y + 1, 7, 31) AS last_day
+                     FROM generate_series(substr($3, 1, 4)::int, substr($4, 1, 4)::int) AS y)
+                 SELECT years.period, (
+                     SELECT count(*)::float8 FROM reports r JOIN staff s ON s.id = r.staff_id
+                     WHERE r.status = 'indsendt' AND r.submitted_at::date <= years.last_day
+                       AND (SELECT number FROM goals WHERE id = $1) = ANY(r.goal_numbers)
+                       AND ($2::uuid IS NULL OR s.organisation_id = $2))
+                 FROM years ORDER BY years.y",
+            )
+            .bind(goal)
+            .bind(school)
+            .bind(from)
+            .bind(to)
+            .fetch_all(db)
+            .await;
+        }
+        "aendret_praksis_andel" => {
+            // Only years in which someone has answered: a share of nobody is no measurement.
+            return sqlx::query_as(
+                "WITH years AS (
+                     SELECT y, to_char(y, 'FM0000') || '/' || to_char((y + 1) % 100, 'FM00') AS period,
+                            make_date(y + 1, 7, 31) AS last_day
+                     FROM generate_series(substr($3, 1, 4)::int, substr($4, 1, 4)::int) AS y),
+                 answers AS (
+                     SELECT f.changed, f.answered_at::date AS day, s.organisation_id
+                     FROM follow_ups f JOIN reports r ON r.id = f.report_id JOIN staff s ON s.id = r.staff_id
+                     JOIN mobility_goals mg ON mg.mobility_id = r.mobility_id AND mg.goal_id = $1)
+                 SELECT years.period,
+                        round(100.0 * count(*) FILTER (WHERE a.changed IN ('ja', 'delvist')) / count(*), 1)::float8
+                 FROM years JOIN answers a ON a.day <= years.last_day AND ($2::uuid IS NULL OR a.organisation_id = $2)
+                 GROUP BY years.y, years.period ORDER BY years.y",
+            )
+            .bind(goal)
+            .bind(school)
+            .bind(from)
+            .bind(to)
+            .fetch_all(db)
+            .await;
+        }
+        _ => {}
+    }
     let roles: &[&str] = match code {
         "ledere_gennemfoert" => &["skoleleder", "noeglemedarbejder"],
         "medarbejdere_gennemfoert" => &["laerer", "paedagog"],
