@@ -74,6 +74,18 @@ impl FormErrors {
         self.list.is_empty()
     }
 
+    /// The value of a parsed field, or its default with the message recorded on the field.
+    pub fn take<T: Default, E: Into<String>>(
+        &mut self,
+        field: &'static str,
+        parsed: Result<T, E>,
+    ) -> T {
+        parsed.unwrap_or_else(|m| {
+            self.add(field, m);
+            T::default()
+        })
+    }
+
     /// The message for one field, if it has one.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.list

@@ -895,10 +895,7 @@ pub async fn measure(
             Err(m) => errors.add("vaerdi", m),
         }
     }
-    let note = validate::optional(&raw.get("note"), 2000).unwrap_or_else(|m| {
-        errors.add("note", m);
-        String::new()
-    });
+    let note = errors.take("note", validate::optional(&raw.get("note"), 2000));
     if let (Some(period), true) = (&period, errors.is_empty()) {
         let mut tx = state.pool.begin().await?;
         let (mid, before, after) = db::goals::upsert(
@@ -996,10 +993,10 @@ pub async fn update(
             errors.add("title", m);
             String::new()
         });
-    let description = validate::optional(&raw.get("description"), 5000).unwrap_or_else(|m| {
-        errors.add("description", m);
-        String::new()
-    });
+    let description = errors.take(
+        "description",
+        validate::optional(&raw.get("description"), 5000),
+    );
     let results_year = match raw.get("results_year").trim() {
         "" => None,
         s => match s.parse::<i16>() {

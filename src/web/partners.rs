@@ -442,33 +442,20 @@ async fn parse(
     f: &PartnerForm,
     errors: &mut FormErrors,
 ) -> Result<Option<db::partners::Input>, AppError> {
-    let mut text = |field: &'static str, r: Result<String, String>| match r {
-        Ok(v) => v,
-        Err(m) => {
-            errors.add(field, m);
-            String::new()
-        }
-    };
-    let name = text(
+    let name = errors.take(
         "name",
         validate::required(&f.name, 300, "Skriv partnerens navn."),
     );
-    let website = text("website", validate::optional(&f.website, 300));
-    let contact_name = text("contact_name", validate::optional(&f.contact_name, 200));
-    let languages = text("languages", validate::optional(&f.languages, 200));
-    let notes = text("notes", validate::optional(&f.notes, 5000));
-    let mut city = text("city", validate::optional(&f.city, 150));
+    let website = errors.take("website", validate::optional(&f.website, 300));
+    let contact_name = errors.take("contact_name", validate::optional(&f.contact_name, 200));
+    let languages = errors.take("languages", validate::optional(&f.languages, 200));
+    let notes = errors.take("notes", validate::optional(&f.notes, 5000));
+    let mut city = errors.take("city", validate::optional(&f.city, 150));
     if PartnerKind::from_code(&f.kind).is_none() {
         errors.add("kind", "Vælg partnerens type.");
     }
-    let oid = validate::oid(&f.oid).unwrap_or_else(|m| {
-        errors.add("oid", m);
-        None
-    });
-    let contact_email = validate::optional_email(&f.contact_email).unwrap_or_else(|m| {
-        errors.add("contact_email", m);
-        String::new()
-    });
+    let oid = errors.take("oid", validate::oid(&f.oid));
+    let contact_email = errors.take("contact_email", validate::optional_email(&f.contact_email));
     let country = f.country_code.trim().to_uppercase();
     if !db::partners::countries(&state.pool)
         .await?
@@ -487,16 +474,14 @@ async fn parse(
             }
         },
     };
-    let mut latitude = validate::decimal_in(&f.latitude, -90.0, 90.0, "Breddegraden")
-        .unwrap_or_else(|m| {
-            errors.add("latitude", m);
-            None
-        });
-    let mut longitude = validate::decimal_in(&f.longitude, -180.0, 180.0, "Længdegraden")
-        .unwrap_or_else(|m| {
-            errors.add("longitude", m);
-            None
-        });
+    let mut latitude = errors.take(
+        "latitude",
+        validate::decimal_in(&f.latitude, -90.0, 90.0, "Breddegraden"),
+    );
+    let mut longitude = errors.take(
+        "longitude",
+        validate::decimal_in(&f.longitude, -180.0, 180.0, "Længdegraden"),
+    );
     if latitude.is_some() != longitude.is_some()
         && errors.get("latitude").is_none()
         && errors.get("longitude").is_none()

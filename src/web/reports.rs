@@ -877,11 +877,10 @@ pub async fn create_reflection(
             errors.add("title", m);
             String::new()
         });
-    let body = validate::required(&raw.get("body"), 10_000, "Skriv din refleksion.")
-        .unwrap_or_else(|m| {
-            errors.add("body", m);
-            String::new()
-        });
+    let body = errors.take(
+        "body",
+        validate::required(&raw.get("body"), 10_000, "Skriv din refleksion."),
+    );
     let mobility = match raw.get("mobilitet").as_str() {
         "" => None,
         s => {

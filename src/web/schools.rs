@@ -304,55 +304,33 @@ impl SchoolForm {
     }
 
     fn parse(&self, errors: &mut FormErrors) -> Option<db::organisations::Input> {
-        let mut take = |field: &'static str, r: Result<String, String>| match r {
-            Ok(v) => v,
-            Err(m) => {
-                errors.add(field, m);
-                String::new()
-            }
-        };
-        let name = take(
+        let name = errors.take(
             "name",
             validate::required(&self.name, 200, "Skriv skolens navn."),
         );
         if OrgKind::from_code(&self.kind).is_none() {
             errors.add("kind", "Vælg skolens type.");
         }
-        let oid = validate::oid(&self.oid).unwrap_or_else(|m| {
-            errors.add("oid", m);
-            None
-        });
-        let address = validate::optional(&self.address, 200).unwrap_or_else(|m| {
-            errors.add("address", m);
-            String::new()
-        });
+        let oid = errors.take("oid", validate::oid(&self.oid));
+        let address = errors.take("address", validate::optional(&self.address, 200));
         let postcode = self.postcode.trim().to_string();
         let valid_postcode = postcode.len() == 4 && postcode.chars().all(|c| c.is_ascii_digit());
         if !postcode.is_empty() && !valid_postcode {
             errors.add("postcode", "Postnummeret skal have 4 cifre.");
         }
-        let city = validate::optional(&self.city, 100).unwrap_or_else(|m| {
-            errors.add("city", m);
-            String::new()
-        });
+        let city = errors.take("city", validate::optional(&self.city, 100));
         let exclusion_pct =
             validate::decimal_in(&self.exclusion_pct, 0.0, 100.0, "Eksklusionsprocenten")
                 .unwrap_or_else(|m| {
                     errors.add("exclusion_pct", m);
                     None
                 });
-        let contact_name = validate::optional(&self.contact_name, 200).unwrap_or_else(|m| {
-            errors.add("contact_name", m);
-            String::new()
-        });
-        let contact_email = validate::optional_email(&self.contact_email).unwrap_or_else(|m| {
-            errors.add("contact_email", m);
-            String::new()
-        });
-        let website = validate::optional(&self.website, 300).unwrap_or_else(|m| {
-            errors.add("website", m);
-            String::new()
-        });
+        let contact_name = errors.take("contact_name", validate::optional(&self.contact_name, 200));
+        let contact_email = errors.take(
+            "contact_email",
+            validate::optional_email(&self.contact_email),
+        );
+        let website = errors.take("website", validate::optional(&self.website, 300));
         errors.is_empty().then(|| db::organisations::Input {
             name,
             kind: self.kind.clone(),

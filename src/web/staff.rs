@@ -379,14 +379,11 @@ fn parse(
     current: Option<&db::staff::Person>,
     errors: &mut FormErrors,
 ) -> Option<db::staff::Input> {
-    let name = validate::required(&f.name, 200, "Skriv medarbejderens navn.").unwrap_or_else(|m| {
-        errors.add("name", m);
-        String::new()
-    });
-    let email = validate::email(&f.email).unwrap_or_else(|m| {
-        errors.add("email", m);
-        String::new()
-    });
+    let name = errors.take(
+        "name",
+        validate::required(&f.name, 200, "Skriv medarbejderens navn."),
+    );
+    let email = errors.take("email", validate::email(&f.email));
     let (job_role, organisation_id, active, left_on) = if rights == EditRights::Own {
         let p = current?;
         (p.job_role.clone(), p.organisation_id, p.active, p.left_on)
