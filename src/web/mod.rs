@@ -91,7 +91,7 @@ impl Layout {
             }
             Role::Medarbejder => {
                 items.push(("/mine-mobiliteter".into(), "Mine mobiliteter", "mine"));
-                items.push(("/refleksioner".into(), "Refleksioner", "vidensbank"));
+                items.push(("/refleksioner".into(), "Refleksioner", "refleksioner"));
                 items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/partnere".into(), "Partnere", "partnere"));
                 if let Some(me) = user.staff_id {

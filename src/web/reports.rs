@@ -832,7 +832,7 @@ async fn reflections_page(
         None => Vec::new(),
     };
     Ok(ReflectionsPage {
-        layout: Layout::new("Refleksioner", "vidensbank", user).with_errors(&errors),
+        layout: Layout::new("Refleksioner", "refleksioner", user).with_errors(&errors),
         errors,
         items: rows.into_iter().map(ReflectionView::from).collect(),
         may_write: user.staff_id.is_some(),
@@ -956,7 +956,7 @@ pub async fn reflection(
 ) -> Result<Response, AppError> {
     let f = visible_reflection(&state, &user, id).await?;
     let page = ReflectionPage {
-        layout: Layout::new(&f.title, "vidensbank", &user),
+        layout: Layout::new(&f.title, "refleksioner", &user),
         may_feature: user.is_coordinator() && !f.private,
         csrf: user.csrf_token.clone(),
         f: ReflectionView::from(f),
