@@ -17,6 +17,10 @@ pub struct Config {
     pub session_idle: Duration,
     /// `INVITATION_DAYS`: how long an invitation link can be used.
     pub invitation_days: i64,
+    /// `LOGIN_MAX_FAILURES`: failed logins for one e-mail address within `LOGIN_LOCK_MINUTES`
+    /// after which its password is not checked until the period has passed.
+    pub login_max_failures: i64,
+    pub login_lock_minutes: i32,
     /// `MAX_BODY_BYTES`: the largest request body accepted.
     pub max_body_bytes: usize,
     /// `COOKIE_SECURE`: `auto` (Secure when PUBLIC_URL is https or the proxy says https), `true`, `false`.
@@ -73,6 +77,8 @@ impl Default for Config {
             session_idle: Duration::from_secs(60 * 60),
             invitation_days: 14,
             max_body_bytes: 2 * 1024 * 1024,
+            login_max_failures: 10,
+            login_lock_minutes: 15,
             cookie_secure: CookieSecure::Auto,
             max_connections: 10,
             import_max_bytes: 10 * 1024 * 1024,
@@ -110,6 +116,8 @@ impl Config {
             session_idle: Duration::from_secs(60 * parse_num("SESSION_IDLE_MINUTES", 60)?.max(1)),
             invitation_days: parse_num("INVITATION_DAYS", 14)?.clamp(1, 365) as i64,
             max_body_bytes: parse_num("MAX_BODY_BYTES", d.max_body_bytes as u64)? as usize,
+            login_max_failures: parse_num("LOGIN_MAX_FAILURES", 10)?.clamp(1, 1000) as i64,
+            login_lock_minutes: parse_num("LOGIN_LOCK_MINUTES", 15)?.clamp(1, 1440) as i32,
             cookie_secure: match var("COOKIE_SECURE").as_deref() {
                 None | Some("auto") => CookieSecure::Auto,
                 Some("true") | Some("1") => CookieSecure::Always,

@@ -408,3 +408,78 @@ async fn account_form_errors_are_danish_and_nothing_is_saved() {
     assert_eq!(before, after);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_address_for_a_while() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    for _ in 0..10 {
+        let r = c
+            .post_form(
+                "/login",
+                &[("email", SKOLELEDER), ("password", "gaet-igen")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Now even the right password is not checked, and an unknown address after as many tries
+    // gets the same answer.
+    let r = c
+        .post_form(
+            "/login",
+            &[("email", SKOLELEDER), ("password", udsyn::demo::PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.body
+            .contains("For mange forkerte forsøg. Vent 15 minutter")
+    );
+    assert!(c.cookie.is_none());
+    for _ in 0..10 {
+        c.post_form(
+            "/login",
+            &[("email", "ingen@demo.udsyn.dk"), ("password", "x")],
+        )
+        .await;
+    }
+    let unknown = c
+        .post_form(
+            "/login",
+            &[("email", "ingen@demo.udsyn.dk"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::TOO_MANY_REQUESTS);
+    // Other addresses are not affected; after the lock period the right password works again.
+    assert_eq!(
+        app.client()
+            .post_form(
+                "/login",
+                &[("email", KOORDINATOR), ("password", udsyn::demo::PASSWORD)]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    sqlx::query("UPDATE login_failures SET at = at - interval '16 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let r = app
+        .client()
+        .post_form(
+            "/login",
+            &[("email", SKOLELEDER), ("password", udsyn::demo::PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM login_failures WHERE email_lower = 'skoleleder@demo.udsyn.dk'"
+        )
+        .await,
+        0,
+        "a success clears the slate"
+    );
+    app.finish().await;
+}

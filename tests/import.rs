@@ -314,3 +314,30 @@ async fn files_that_cannot_be_used_are_refused_with_a_message() {
     assert_eq!(jobs().await, 1, "only the readable file made a job");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_job_cut_off_by_a_restart_says_so() {
+    let app = TestApp::demo().await;
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let account = app
+        .id_of("SELECT id FROM accounts WHERE email = 'koordinator@demo.udsyn.dk'")
+        .await;
+    let job: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO import_jobs (created_by, filename, status, total_rows, created_at)
+         VALUES ($1, 'afbrudt.csv', 'importeres', 500, now() - interval '2 hours') RETURNING id",
+    )
+    .bind(account)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let page = coord.get(&format!("/medarbejdere/import/{job}")).await;
+    assert!(
+        !page.body.contains("id=\"import-progress\""),
+        "no endless progress bar"
+    );
+    assert!(
+        page.body
+            .contains("Kontrollen eller importen blev afbrudt, og intet er gemt. Send filen igen.")
+    );
+    app.finish().await;
+}

@@ -25,6 +25,38 @@ pub async fn credentials(
     .await
 }
 
+/// Failed logins for an address in the last `minutes`.
+pub async fn recent_failures(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    minutes: i32,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE email_lower = lower($1) AND at > now() - make_interval(mins => $2)")
+        .bind(email.trim())
+        .bind(minutes)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn record_failure(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO login_failures (email_lower) VALUES (lower($1))")
+        .bind(email.trim().chars().take(254).collect::<String>())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// After a successful login the slate is clean; old failures are forgotten after a day.
+pub async fn clear_failures(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "DELETE FROM login_failures WHERE email_lower = lower($1) OR at < now() - interval '1 day'",
+    )
+    .bind(email.trim())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn touch_login(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("UPDATE accounts SET last_login_at = now() WHERE id = $1")
         .bind(id)

@@ -47,6 +47,19 @@ pub async fn create(
     .await
 }
 
+/// A job still checking or importing after half an hour was cut off (Udsyn restarted while it ran):
+/// say so instead of showing a progress bar forever. Its import transaction never committed.
+pub async fn fail_stale(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
+    let r = sqlx::query(
+        "UPDATE import_jobs SET status = 'fejlet', finished_at = now(),
+             message = 'Kontrollen eller importen blev afbrudt, og intet er gemt. Send filen igen.'
+         WHERE status IN ('kontrolleres', 'importeres') AND created_at < now() - interval '30 minutes'",
+    )
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Job>> {
     sqlx::query_as(
         "SELECT j.id, j.created_by, j.organisation_id, o.name AS organisation_name, j.filename, j.status,

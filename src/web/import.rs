@@ -212,6 +212,7 @@ async fn check_job(
 /// The job, if this person may see it: its creator, or the coordinator.
 async fn job_for(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<imports::Job, AppError> {
     may_import(user)?;
+    imports::fail_stale(&state.pool).await?;
     let job = imports::get(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;

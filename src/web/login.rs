@@ -77,6 +77,22 @@ pub async fn submit(
         errors.add("password", "Skriv din adgangskode.");
     }
     let mut account = None;
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if errors.is_empty()
+        && db::accounts::recent_failures(&state.pool, &f.email, state.config.login_lock_minutes)
+            .await?
+            >= state.config.login_max_failures
+    {
+        // The same answer for known and unknown addresses, and no password work at all.
+        errors.add(
+            "email",
+            format!(
+                "For mange forkerte forsøg. Vent {} minutter, og prøv igen – eller bed forvaltningen om et nyt invitationslink.",
+                state.config.login_lock_minutes
+            ),
+        );
+        status = StatusCode::TOO_MANY_REQUESTS;
+    }
     if errors.is_empty() {
         let creds = db::accounts::credentials(&state.pool, &f.email).await?;
         let stored = creds.as_ref().and_then(|c| c.password_hash.clone());
@@ -84,7 +100,10 @@ pub async fn submit(
         let ok = f.password.len() <= 1024 && password::verify(f.password.clone(), stored).await;
         match creds {
             Some(c) if ok => account = Some(c.id),
-            _ => errors.add("email", "E-mailadressen eller adgangskoden er forkert."),
+            _ => {
+                db::accounts::record_failure(&state.pool, &f.email).await?;
+                errors.add("email", "E-mailadressen eller adgangskoden er forkert.");
+            }
         }
     }
     let Some(account_id) = account else {
@@ -95,7 +114,7 @@ pub async fn submit(
             next: safe_next(&f.next).unwrap_or("").to_string(),
             notice: None,
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return Ok((status, render(&page)?).into_response());
     };
 
     // A new session id at every login; the browser's old session (if any) ends.
@@ -116,6 +135,7 @@ pub async fn submit(
     )
     .await?;
     db::accounts::touch_login(&state.pool, account_id).await?;
+    db::accounts::clear_failures(&state.pool, &f.email).await?;
     tracing::info!(account = %account_id, "logget ind");
 
     let to = safe_next(&f.next).unwrap_or("/");
