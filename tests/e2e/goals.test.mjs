@@ -3,63 +3,15 @@
 // and prints the annual goal report.
 // Run with tests/e2e/run.sh, or `node --test tests/e2e/` once the binary is built.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
 import {
-  USERS, startApp, launchBrowser, newPage, login, h1, clickNav, navigate, journey, pathOf, follow, SCREEN_DIR,
+  USERS, useApp, textOf, assertErrorSummary, h1, clickNav, journey, pathOf, follow, SCREEN_DIR,
 } from './harness.mjs';
 
-let app;
-let browser;
-const contexts = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  if (browser) await browser.close().catch(() => {});
-  if (app) await app.stop();
-});
-
-async function loggedIn(user) {
-  const { context, page } = await newPage(browser, app.baseURL);
-  contexts.push(context);
-  await page.goto('/login');
-  await login(page, user.email);
-  assert.equal(await h1(page), user.h1);
-  return page;
-}
-
-async function logout(page) {
-  await navigate(page, () => page.getByRole('button', { name: 'Log ud' }).click());
-  assert.equal(pathOf(page), '/login', 'after "Log ud" the login page');
-  await page.context().close();
-}
-
-/** The visible text of a locator, with runs of white space made one space. */
-async function textOf(locator) {
-  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
-}
-
-/** Asserts that the error summary is shown, has focus, and that the title starts with "Fejl: ". */
-async function assertErrorSummary(page, expectedField, expectedMessage) {
-  const summary = page.locator('#error-summary');
-  await summary.waitFor();
-  assert.equal((await summary.getByRole('heading').innerText()).trim(), 'Der er problemer');
-  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary',
-    'the error summary has focus');
-  assert.match(await page.title(), /^Fejl: /);
-  const link = summary.locator(`a[href="#${expectedField}"]`);
-  assert.equal(await link.count(), 1, `the summary links to #${expectedField}`);
-  assert.equal((await link.innerText()).trim(), expectedMessage);
-  const links = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  for (const href of links) assert.equal(await page.locator(href).count(), 1, `${href} exists`);
-}
+const { loggedIn, logout } = useApp();
 
 const SCHOOL = 'Engbakkeskolen (demo)';
 const GOAL = 'Mål 3: Faglighed, trivsel og mestring';
@@ -138,7 +90,7 @@ test('10. a school leader enters this year\'s measurement and the coordinator se
     await value.pressSequentially('120');
     await follow(page, main.getByRole('button', { name: 'Gem måling', exact: true }));
     assert.equal(pathOf(page), formPath, 'a form with errors stays on the form');
-    await assertErrorSummary(page, 'vaerdi', 'Værdien skal ligge mellem 0 og 100.');
+    await assertErrorSummary(page, { messages: { vaerdi: 'Værdien skal ligge mellem 0 og 100.' } });
     assert.equal(await value.getAttribute('aria-invalid'), 'true', 'Værdi is aria-invalid');
     assert.equal(await value.inputValue(), '120', 'what was typed is kept');
     assert.ok((await textOf(page.locator('#vaerdi-error'))).includes('Værdien skal ligge mellem 0 og 100.'),

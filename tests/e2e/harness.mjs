@@ -9,6 +9,7 @@
 //   E2E_AXE_SOFT=1   report axe violations without failing (to survey every page at once)
 
 import { spawn, execFileSync } from 'node:child_process';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -323,4 +324,100 @@ export function pathOf(page) {
 /** Clicks a link (or a submit button) and waits for the page it leads to. */
 export function follow(page, locator) {
   return navigate(page, () => locator.click());
+}
+
+// ---------------------------------------------------------------------------------------------
+// One test file's app, browser and pages
+
+/**
+ * Registers the file's before/after hooks: before, launch Chromium (first, so that a run without
+ * it fails fast with the install hint) and start the app; after, close every context, the
+ * browser and the app. Call it once at the top of a test file. Returns:
+ *   app          the running app (a getter: set once the before hook has run)
+ *   fresh()      a page in a new browser context (own cookies = own session)
+ *   loggedIn(user, password)   a fresh page logged in through the form as user.email; if
+ *                user.h1 is given, asserts that the start page's h1 is it
+ *   logout(page) clicks "Log ud", asserts that it leads to /login, and closes the page's context
+ */
+export function useApp() {
+  let app;
+  let browser;
+  const contexts = [];
+
+  before(async () => {
+    browser = await launchBrowser();
+    app = await startApp();
+  });
+
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    if (browser) await browser.close().catch(() => {});
+    if (app) await app.stop();
+  });
+
+  async function fresh() {
+    const { context, page } = await newPage(browser, app.baseURL);
+    contexts.push(context);
+    return page;
+  }
+
+  async function loggedIn(user, password) {
+    const page = await fresh();
+    await page.goto('/login');
+    await login(page, user.email, password);
+    if (user.h1) assert.equal(await h1(page), user.h1);
+    return page;
+  }
+
+  async function logout(page) {
+    await navigate(page, () => page.getByRole('button', { name: 'Log ud' }).click());
+    assert.equal(pathOf(page), '/login', 'after "Log ud" the login page');
+    await page.context().close();
+  }
+
+  return {
+    get app() { return app; },
+    fresh,
+    loggedIn,
+    logout,
+  };
+}
+
+/** The visible text of a locator, with runs of white space made one space, trimmed. */
+export async function textOf(locator) {
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** The visible text of <main>, with runs of white space made one space (not trimmed). */
+export async function mainText(page) {
+  return (await page.getByRole('main').innerText()).replace(/\s+/g, ' ');
+}
+
+/**
+ * Asserts the error summary pattern: #error-summary is shown with the heading "Der er problemer",
+ * has focus, and the page title starts with "Fejl: ". `fields`: ids the summary must link to
+ * (#id). `messages`: { id: message }, each id linked exactly once, with that text. Every link in
+ * the summary must point at an element that exists. Returns the links as [{ href, text }].
+ */
+export async function assertErrorSummary(page, { fields = [], messages = {} } = {}) {
+  const summary = page.locator('#error-summary');
+  await summary.waitFor();
+  assert.equal((await summary.getByRole('heading').innerText()).trim(), 'Der er problemer');
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary',
+    'the error summary has focus');
+  assert.match(await page.title(), /^Fejl: /);
+  const items = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => ({
+    href: a.getAttribute('href'), text: a.textContent.trim(),
+  })));
+  const hrefs = items.map((i) => i.href);
+  for (const field of fields) {
+    assert.ok(hrefs.includes(`#${field}`), `the summary links to #${field} (${hrefs})`);
+  }
+  for (const [field, message] of Object.entries(messages)) {
+    const links = items.filter((i) => i.href === `#${field}`);
+    assert.equal(links.length, 1, `the summary links to #${field} once: ${JSON.stringify(items)}`);
+    assert.equal(links[0].text, message, `the summary's link to #${field}`);
+  }
+  for (const href of hrefs) assert.equal(await page.locator(href).count(), 1, `${href} exists`);
+  return items;
 }

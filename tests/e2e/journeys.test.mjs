@@ -1,35 +1,15 @@
 // Udsyn's user journeys in a real browser (headless Chromium), through the real UI.
 // Run with tests/e2e/run.sh, or `node --test tests/e2e/` once the binary is built.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  USERS, DEMO_PASSWORD, startApp, launchBrowser, newPage, login, h1, clickNav, navigate,
+  USERS, DEMO_PASSWORD, useApp, assertErrorSummary, login, h1, clickNav, navigate,
   journey, pathOf, follow, SCREEN_DIR,
 } from './harness.mjs';
 import path from 'node:path';
 
-let app;
-let browser;
-const contexts = [];
-
-before(async () => {
-  // Check the browser first: without Chromium the run must fail fast, with the install hint.
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  if (browser) await browser.close().catch(() => {});
-  if (app) await app.stop();
-});
-
-async function fresh() {
-  const { context, page } = await newPage(browser, app.baseURL);
-  contexts.push(context);
-  return page;
-}
+const { fresh, loggedIn } = useApp();
 
 test('1. each demo role logs in and lands on its own start page', journey(async (t, checkPage) => {
   let loginChecked = false;
@@ -140,10 +120,7 @@ test('3. a school leader is refused staff of another school but sees their own',
   assert.ok(otherHref, 'a staff member of Hedelundskolen (demo) in the coordinator\'s list');
   await coord.context().close();
 
-  const page = await fresh();
-  await page.goto('/login');
-  await login(page, USERS.skoleleder.email);
-  assert.equal(await h1(page), USERS.skoleleder.h1);
+  const page = await loggedIn(USERS.skoleleder);
 
   const res = await page.goto(otherHref);
   assert.equal(res.status(), 403, 'another school\'s staff member is forbidden');
@@ -169,10 +146,7 @@ test('3. a school leader is refused staff of another school but sees their own',
 }));
 
 test('4. logging out ends the session, also for the back button', journey(async (t, checkPage) => {
-  const page = await fresh();
-  await page.goto('/login');
-  await login(page, USERS.koordinator.email);
-  assert.equal(await h1(page), USERS.koordinator.h1);
+  const page = await loggedIn(USERS.koordinator);
   const userName = (await page.locator('.portal-user .user .weight-semibold').innerText()).trim();
   assert.ok(userName.length > 0);
 
@@ -202,16 +176,8 @@ test('5. the login form shows an error summary that takes focus and keeps the e-
   const page = await fresh();
   await page.goto('/login');
   await navigate(page, () => page.getByRole('button', { name: 'Log ind' }).click());
-  const summary = page.locator('#error-summary');
-  await summary.waitFor();
-  assert.equal((await summary.getByRole('heading').innerText()).trim(), 'Der er problemer');
-  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary',
-    'the error summary has focus');
-  assert.match(await page.title(), /^Fejl: /);
-  const fieldLinks = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  assert.ok(fieldLinks.includes('#email'), `the summary links to the e-mail field (${fieldLinks})`);
-  // Every link in the summary points at a field that exists.
-  for (const href of fieldLinks) assert.equal(await page.locator(href).count(), 1, `${href} exists`);
+  // Also: every link in the summary points at a field that exists.
+  await assertErrorSummary(page, { fields: ['email'] });
   await checkPage(page, 'login-fejl-tom');
 
   const email = USERS.medarbejder.email;

@@ -3,46 +3,13 @@
 // finds it on the year's timeline, and the teacher sees it and subscribes to it in her calendar.
 // Run with tests/e2e/run.sh, or `node --test tests/e2e/` once the binary is built.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  USERS, startApp, launchBrowser, newPage, login, h1, clickNav, navigate, journey, pathOf, follow,
+  USERS, useApp, mainText, assertErrorSummary, h1, clickNav, journey, pathOf, follow,
 } from './harness.mjs';
 
-let app;
-let browser;
-const contexts = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  if (browser) await browser.close().catch(() => {});
-  if (app) await app.stop();
-});
-
-async function loggedIn(user) {
-  const { context, page } = await newPage(browser, app.baseURL);
-  contexts.push(context);
-  await page.goto('/login');
-  await login(page, user.email);
-  assert.equal(await h1(page), user.h1);
-  return page;
-}
-
-async function logout(page) {
-  await navigate(page, () => page.getByRole('button', { name: 'Log ud' }).click());
-  assert.equal(pathOf(page), '/login', 'after "Log ud" the login page');
-  await page.context().close();
-}
-
-/** The visible text of <main>, with runs of white space made one space. */
-async function mainText(page) {
-  return (await page.getByRole('main').innerText()).replace(/\s+/g, ' ');
-}
+const { loggedIn, logout } = useApp();
 
 /**
  * Ticks a checkbox in a table row as a person would: a mouse click on the middle of the box that
@@ -101,22 +68,6 @@ async function tickInRow(page, checkbox, name) {
   return seen;
 }
 
-/** Asserts that the error summary is shown, has focus, and that the title starts with "Fejl: ". */
-async function assertErrorSummary(page, expectedFields) {
-  const summary = page.locator('#error-summary');
-  await summary.waitFor();
-  assert.equal((await summary.getByRole('heading').innerText()).trim(), 'Der er problemer');
-  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary',
-    'the error summary has focus');
-  assert.match(await page.title(), /^Fejl: /);
-  const links = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  for (const field of expectedFields) {
-    assert.ok(links.includes(`#${field}`), `the summary links to #${field} (${links})`);
-  }
-  for (const href of links) assert.equal(await page.locator(href).count(), 1, `${href} exists`);
-  return links;
-}
-
 const PARTNER = 'Agrupamento de Escolas de Benfica (demo)';
 const TITLE = `Jobshadowing hos ${PARTNER}`;
 const WHEN = '8.–12. marts 2027';
@@ -172,8 +123,8 @@ test('9. a mobility to Lisbon: registered by the leader, approved by the coordin
     // The error pattern once: "Gem og indstil til godkendelse" without dates.
     await follow(page, page.getByRole('button', { name: 'Gem og indstil til godkendelse' }));
     assert.equal(pathOf(page), '/mobiliteter/ny', 'a form with errors stays on /mobiliteter/ny');
-    const links = await assertErrorSummary(page, ['start_date', 'end_date']);
-    t.diagnostic(`error summary links: ${links.join(' ')}`);
+    const links = await assertErrorSummary(page, { fields: ['start_date', 'end_date'] });
+    t.diagnostic(`error summary links: ${links.map((l) => l.href).join(' ')}`);
     assert.equal(await start.getAttribute('aria-invalid'), 'true');
     assert.equal(await end.getAttribute('aria-invalid'), 'true');
     // What was typed and chosen is kept.

@@ -8,53 +8,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  USERS, startApp, launchBrowser, newPage, login, h1, clickNav, navigate, journey, pathOf, follow,
+  USERS, useApp, mainText, assertErrorSummary, h1, clickNav, journey, pathOf, follow,
 } from './harness.mjs';
 
-let app;
-let browser;
+const { loggedIn } = useApp();
 let tmp;
-const contexts = [];
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
+// Registered after useApp's hooks: runs after the app has started, and after it has stopped.
+before(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'udsyn-e2e-files-'));
 });
 
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  if (browser) await browser.close().catch(() => {});
-  if (app) await app.stop();
+after(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-async function loggedIn(user) {
-  const { context, page } = await newPage(browser, app.baseURL);
-  contexts.push(context);
-  await page.goto('/login');
-  await login(page, user.email);
-  assert.equal(await h1(page), user.h1);
-  return page;
-}
-
-/** The visible text of <main>, with runs of white space made one space. */
-async function mainText(page) {
-  return (await page.getByRole('main').innerText()).replace(/\s+/g, ' ');
-}
-
-/** Asserts that the error summary is shown, has focus, and that the title starts with "Fejl: ". */
-async function assertErrorSummary(page, expectedField) {
-  const summary = page.locator('#error-summary');
-  await summary.waitFor();
-  assert.equal((await summary.getByRole('heading').innerText()).trim(), 'Der er problemer');
-  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary',
-    'the error summary has focus');
-  assert.match(await page.title(), /^Fejl: /);
-  const links = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  assert.ok(links.includes(`#${expectedField}`), `the summary links to #${expectedField} (${links})`);
-  for (const href of links) assert.equal(await page.locator(href).count(), 1, `${href} exists`);
-}
 
 test('7. the coordinator adds a partner in Porto, the town picked from the list', journey(async (t, checkPage) => {
   const page = await loggedIn(USERS.koordinator);
@@ -69,7 +36,7 @@ test('7. the coordinator adds a partner in Porto, the town picked from the list'
 
   // The error pattern: "Opret partner" with an empty name.
   await follow(page, page.getByRole('button', { name: 'Opret partner' }));
-  await assertErrorSummary(page, 'name');
+  await assertErrorSummary(page, { fields: ['name'] });
   await checkPage(page, 'partner-ny-fejl');
 
   await page.getByLabel('Navn', { exact: true }).fill(name);

@@ -4,70 +4,14 @@
 // and sees the shared reflections but not her private one.
 // Run with tests/e2e/run.sh, or `node --test tests/e2e/` once the binary is built.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  USERS, startApp, launchBrowser, newPage, login, h1, clickNav, navigate, journey, pathOf, follow,
+  USERS, useApp, textOf, assertErrorSummary, login, h1, clickNav, journey, pathOf, follow,
 } from './harness.mjs';
 
-let app;
-let browser;
-const contexts = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  if (browser) await browser.close().catch(() => {});
-  if (app) await app.stop();
-});
-
-async function fresh() {
-  const { context, page } = await newPage(browser, app.baseURL);
-  contexts.push(context);
-  return page;
-}
-
-async function loggedIn(email, password, expectedH1) {
-  const page = await fresh();
-  await page.goto('/login');
-  await login(page, email, password);
-  if (expectedH1) assert.equal(await h1(page), expectedH1);
-  return page;
-}
-
-async function logout(page) {
-  await navigate(page, () => page.getByRole('button', { name: 'Log ud' }).click());
-  assert.equal(pathOf(page), '/login', 'after "Log ud" the login page');
-  await page.context().close();
-}
-
-/** The visible text of an element, with runs of white space made one space. */
-async function textOf(locator) {
-  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
-}
-
-/** Asserts that the error summary is shown, has focus, and that the title starts with "Fejl: ". */
-async function assertErrorSummary(page, expected) {
-  const summary = page.locator('#error-summary');
-  await summary.waitFor();
-  assert.equal((await summary.getByRole('heading').innerText()).trim(), 'Der er problemer');
-  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary',
-    'the error summary has focus');
-  assert.match(await page.title(), /^Fejl: /);
-  const items = await summary.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => ({
-    href: a.getAttribute('href'), text: a.textContent.trim(),
-  })));
-  for (const [field, message] of Object.entries(expected)) {
-    assert.ok(items.some((i) => i.href === `#${field}` && i.text === message),
-      `the summary has "${message}" linking to #${field}: ${JSON.stringify(items)}`);
-  }
-  for (const { href } of items) assert.equal(await page.locator(href).count(), 1, `${href} exists`);
-  return items;
-}
+const suite = useApp();
+const { fresh, loggedIn, logout } = suite;
 
 /**
  * At 390 px: how wide the page is and which element in <main> reaches furthest right (a page
@@ -111,7 +55,7 @@ const PETER = {
 test('11. a teacher files her course report; a teacher at another school finds it in the knowledge base',
   journey(async (t, checkPage) => {
     // --- Sofie writes her report --------------------------------------------------------------
-    let page = await loggedIn(USERS.medarbejder.email, undefined, USERS.medarbejder.h1);
+    let page = await loggedIn(USERS.medarbejder);
     const todo = page.getByRole('main').locator('.alert-info');
     assert.equal((await todo.getByRole('heading').innerText()).trim(), 'Det mangler du');
     await follow(page, todo.getByRole('link', { name: `Skriv din rapport om ${MOBILITY}`, exact: true }));
@@ -141,9 +85,11 @@ test('11. a teacher files her course report; a teacher at another school finds i
     await follow(page, main.getByRole('button', { name: 'Indsend rapporten', exact: true }));
     assert.equal(pathOf(page), formPath, 'a report with errors stays on the form');
     const items = await assertErrorSummary(page, {
-      saw: 'Skriv hvad du så og lavede.',
-      aha: 'Skriv mindst ét aha-øjeblik.',
-      change_plan: 'Skriv hvad du vil ændre i din praksis.',
+      messages: {
+        saw: 'Skriv hvad du så og lavede.',
+        aha: 'Skriv mindst ét aha-øjeblik.',
+        change_plan: 'Skriv hvad du vil ændre i din praksis.',
+      },
     });
     t.diagnostic(`error summary: ${items.map((i) => `${i.href} ${i.text}`).join(' | ')}`);
     for (const f of [saw, aha, change]) assert.equal(await f.getAttribute('aria-invalid'), 'true');
@@ -205,7 +151,7 @@ test('11. a teacher files her course report; a teacher at another school finds i
     await logout(page);
 
     // --- The coordinator creates a login for Peter Ørum at Hedelundskolen ----------------------
-    page = await loggedIn(USERS.koordinator.email, undefined, USERS.koordinator.h1);
+    page = await loggedIn(USERS.koordinator);
     await clickNav(page, 'Brugere');
     assert.equal(pathOf(page), '/brugere');
     await follow(page, page.getByRole('main').getByRole('link', { name: 'Opret bruger', exact: true }));
@@ -222,7 +168,7 @@ test('11. a teacher files her course report; a teacher at another school finds i
     const link = new URL(await linkInput.inputValue());
     t.diagnostic(`invitation link: ${link.origin}${link.pathname.replace(/[^/]+$/, '…')}`);
     assert.match(link.pathname, /^\/invitation\/[^/]+$/);
-    if (link.origin !== app.baseURL) t.diagnostic(`the link's origin ${link.origin} is not the app's ${app.baseURL}`);
+    if (link.origin !== suite.app.baseURL) t.diagnostic(`the link's origin ${link.origin} is not the app's ${suite.app.baseURL}`);
     await checkPage(page, 'bruger-invitationslink');
     await logout(page);
 
