@@ -141,6 +141,24 @@ pub fn options<'a>(
     out
 }
 
+/// The consortium's active schools (the administration first) as a select, by id.
+pub async fn school_options(
+    pool: &sqlx::PgPool,
+    selected: &str,
+    empty: Option<&str>,
+) -> sqlx::Result<Vec<SelectOption>> {
+    let schools: Vec<(String, String)> = crate::db::organisations::choices(pool)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    Ok(options(
+        schools.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+        selected,
+        empty,
+    ))
+}
+
 /// A checkbox sends its value only when ticked.
 pub fn ticked(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|s| !s.is_empty())

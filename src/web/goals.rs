@@ -12,7 +12,7 @@ use chrono::Local;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::forms::{RawForm, SelectOption, check_csrf, options};
+use super::forms::{RawForm, SelectOption, check_csrf, options, school_options};
 use super::start::MobilityLine;
 use super::{FormErrors, Id, Layout, render};
 use crate::app::AppState;
@@ -755,18 +755,8 @@ async fn measure_page(
     f: &RawForm,
     errors: FormErrors,
 ) -> Result<MeasurePage, AppError> {
-    let schools: Vec<(String, String)> = db::organisations::choices(&state.pool)
-        .await?
-        .into_iter()
-        .map(|(i, n)| (i.to_string(), n))
-        .collect();
     let school_options = if user.is_coordinator() {
-        let chosen = f.get("skole");
-        let mut o = options(
-            schools.iter().map(|(a, b)| (a.as_str(), b.as_str())),
-            &chosen,
-            Some("Hele konsortiet"),
-        );
+        let mut o = school_options(&state.pool, &f.get("skole"), Some("Hele konsortiet")).await?;
         if ind.per_school {
             o[0].label = "Hele konsortiet (samlet tal)".into();
         }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::forms::{SelectOption, check_csrf, options};
+use super::forms::{SelectOption, check_csrf, school_options};
 use super::{DaForm, FormErrors, Id, Layout, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -41,16 +41,12 @@ async fn upload_page(
     school: &str,
 ) -> Result<UploadPage, AppError> {
     let schools = if user.is_coordinator() {
-        let choices = db::organisations::choices(&state.pool).await?;
-        let ids: Vec<(String, String)> = choices
-            .iter()
-            .map(|(id, n)| (id.to_string(), n.clone()))
-            .collect();
-        options(
-            ids.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+        school_options(
+            &state.pool,
             school,
             Some("Ingen – filen har en kolonne Skole"),
         )
+        .await?
     } else {
         Vec::new()
     };

@@ -18,6 +18,17 @@ impl Params {
         Params(self.0.iter().filter(|(k, _)| *k != key).cloned().collect())
     }
 
+    /// Adds the sort column and direction, leaving out the defaults so links stay short.
+    pub fn sorted(mut self, sort: &str, default: &str, descending: bool) -> Params {
+        if sort != default {
+            self.0.push(("sorter", sort.to_string()));
+        }
+        if descending {
+            self.0.push(("retning", "ned".into()));
+        }
+        self
+    }
+
     pub fn href(&self, path: &str) -> String {
         let q: Vec<String> = self
             .0

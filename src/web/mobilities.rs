@@ -12,7 +12,7 @@ use chrono::{Datelike, Local, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::forms::{RawForm, SelectOption, check_csrf, options};
+use super::forms::{RawForm, SelectOption, check_csrf, options, school_options};
 use super::history;
 use super::list::{PER_PAGE, Pager, Params, SortHeader, page_number, sort_headers};
 use super::start::MobilityLine;
@@ -180,34 +180,15 @@ pub async fn list(
         ("type", kind.clone().unwrap_or_default()),
         ("land", country.clone().unwrap_or_default()),
         ("maal", goal.map(|g| g.to_string()).unwrap_or_default()),
-        (
-            "sorter",
-            if sort == "periode" {
-                String::new()
-            } else {
-                sort.to_string()
-            },
-        ),
-        (
-            "retning",
-            if descending {
-                "ned".into()
-            } else {
-                String::new()
-            },
-        ),
-    ]);
+    ])
+    .sorted(sort, "periode", descending);
     let schools = if user.is_coordinator() {
-        let c: Vec<(String, String)> = db::organisations::choices(&state.pool)
-            .await?
-            .into_iter()
-            .map(|(i, n)| (i.to_string(), n))
-            .collect();
-        options(
-            owned(&c),
+        school_options(
+            &state.pool,
             &school.map(|s| s.to_string()).unwrap_or_default(),
             Some("Alle skoler"),
         )
+        .await?
     } else {
         Vec::new()
     };

@@ -134,23 +134,8 @@ pub async fn list(
         ("land", country.clone().unwrap_or_default()),
         ("type", kind.clone().unwrap_or_default()),
         ("status", q.status.clone()),
-        (
-            "sorter",
-            if sort == "navn" {
-                String::new()
-            } else {
-                sort.to_string()
-            },
-        ),
-        (
-            "retning",
-            if descending {
-                "ned".into()
-            } else {
-                String::new()
-            },
-        ),
-    ]);
+    ])
+    .sorted(sort, "navn", descending);
     let page_view = ListPage {
         layout: Layout::new("Partnere i udlandet", "partnere", &user),
         headers: sort_headers("/partnere", &params, COLUMNS, sort, descending),

@@ -10,7 +10,7 @@ use chrono::{DateTime, Local, Months, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::forms::{RawForm, SelectOption, check_csrf, options};
+use super::forms::{RawForm, SelectOption, check_csrf, options, school_options};
 use super::{FormErrors, Id, Layout, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -1060,11 +1060,6 @@ pub async fn knowledge(
     };
     let hits = db::reports::search(&state.pool, &filter).await?;
     let countries = db::partners::countries(&state.pool).await?;
-    let schools: Vec<(String, String)> = db::organisations::choices(&state.pool)
-        .await?
-        .into_iter()
-        .map(|(i, n)| (i.to_string(), n))
-        .collect();
     let types: Vec<(String, String)> =
         sqlx::query_as("SELECT code, name_da FROM activity_types ORDER BY sort_order")
             .fetch_all(&state.pool)
@@ -1151,7 +1146,7 @@ pub async fn knowledge(
         ),
         tags: opt(&tag_items, &q.tag, "Alle emner"),
         countries: opt(&countries, &q.land, "Alle lande"),
-        schools: opt(&schools, &q.skole, "Alle skoler"),
+        schools: school_options(&state.pool, &q.skole, Some("Alle skoler")).await?,
         types: opt(&types, &q.kind, "Alle aktiviteter"),
         years: opt(&years, &q.aar, "Alle år"),
         q: q.q,

@@ -108,23 +108,8 @@ pub async fn list(
         ("q", q.q.trim().to_string()),
         ("type", kind.clone().unwrap_or_default()),
         ("status", q.status.clone()),
-        (
-            "sorter",
-            if sort == "navn" {
-                String::new()
-            } else {
-                sort.to_string()
-            },
-        ),
-        (
-            "retning",
-            if descending {
-                "ned".into()
-            } else {
-                String::new()
-            },
-        ),
-    ]);
+    ])
+    .sorted(sort, "navn", descending);
     let show_counts = user.role != Role::Medarbejder;
     let columns: Vec<_> = COLUMNS
         .iter()

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::forms::{SelectOption, check_csrf, options, ticked};
+use super::forms::{SelectOption, check_csrf, options, school_options, ticked};
 use super::history;
 use super::list::{PER_PAGE, Pager, Params, SortHeader, like_pattern, page_number, sort_headers};
 use super::schools::SavedQuery;
@@ -145,34 +145,10 @@ pub async fn list(
         ("skole", school_s.clone()),
         ("stilling", job_role.clone().unwrap_or_default()),
         ("status", q.status.clone()),
-        (
-            "sorter",
-            if sort == "navn" {
-                String::new()
-            } else {
-                sort.to_string()
-            },
-        ),
-        (
-            "retning",
-            if descending {
-                "ned".into()
-            } else {
-                String::new()
-            },
-        ),
-    ]);
+    ])
+    .sorted(sort, "navn", descending);
     let schools = if scope.is_none() {
-        let choices = db::organisations::choices(&state.pool).await?;
-        let ids: Vec<(String, String)> = choices
-            .iter()
-            .map(|(id, n)| (id.to_string(), n.clone()))
-            .collect();
-        options(
-            ids.iter().map(|(a, b)| (a.as_str(), b.as_str())),
-            &school_s,
-            Some("Alle skoler"),
-        )
+        school_options(&state.pool, &school_s, Some("Alle skoler")).await?
     } else {
         Vec::new()
     };
@@ -327,16 +303,7 @@ async fn form_page(
     rights: EditRights,
 ) -> Result<FormPage, AppError> {
     let schools = if rights == EditRights::All {
-        let choices = db::organisations::choices(&state.pool).await?;
-        let ids: Vec<(String, String)> = choices
-            .iter()
-            .map(|(id, n)| (id.to_string(), n.clone()))
-            .collect();
-        options(
-            ids.iter().map(|(a, b)| (a.as_str(), b.as_str())),
-            &f.organisation_id,
-            Some("Vælg skole"),
-        )
+        school_options(&state.pool, &f.organisation_id, Some("Vælg skole")).await?
     } else {
         Vec::new()
     };
