@@ -1,6 +1,7 @@
 //! Pure types and rules of the consortium: no I/O.
 
 pub mod format;
+pub mod grant;
 pub mod ics;
 pub mod kinds;
 pub mod learning;
