@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -48,16 +48,14 @@ impl Deref for AppState {
 
 pub fn router(state: AppState) -> Router {
     let static_files = Router::new()
-        .fallback_service(ServeDir::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/static"
-        )))
+        .fallback_service(ServeDir::new(&state.config.static_dir))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
 
     let max_body = state.config.max_body_bytes;
+    let hsts = hsts_header(&state.config);
     let import_max = state.config.import_max_bytes;
     let pages = Router::new()
         .route("/", get(web::start::page))
@@ -200,6 +198,10 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::input::clean_text,
+        ))
         .layer(middleware::from_fn(same_origin_posts));
 
     Router::new()
@@ -209,7 +211,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .with_state(state)
         .layer(middleware::from_fn(danish_limit_page))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(hsts, security_headers))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -261,9 +263,26 @@ async fn danish_limit_page(req: Request, next: Next) -> Response {
     r
 }
 
-async fn security_headers(req: Request<Body>, next: Next) -> Response {
+/// Strict-Transport-Security when people reach Udsyn over https (`PUBLIC_URL`): browsers then
+/// never try plain http for a year, so a network attacker cannot strip TLS from the login page.
+fn hsts_header(config: &Config) -> Option<HeaderValue> {
+    config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"))
+}
+
+async fn security_headers(
+    State(hsts): State<Option<HeaderValue>>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let mut r = next.run(req).await;
     let h = r.headers_mut();
+    if let Some(v) = hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, v);
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),

@@ -255,6 +255,36 @@ async fn a_school_leader_imports_an_xlsx_for_their_own_school_only() {
     app.finish().await;
 }
 
+/// A 1.5 KB sheet whose one far cell (XFD1048576) once made the reader allocate the whole grid
+/// and abort the process.
+#[tokio::test]
+async fn a_sheet_with_a_cell_at_the_far_corner_is_refused_and_the_server_keeps_serving() {
+    let app = TestApp::demo().await;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Navn").unwrap();
+    ws.write_string(0, 1, "E-mail").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    assert!(bytes.len() < 10_000, "a small file: {} bytes", bytes.len());
+    let mut leader = app.login_as(SKOLELEDER).await;
+    let jobs = app.count("SELECT count(*) FROM import_jobs").await;
+    let r = upload(&mut leader, "personale.xlsx", bytes, "").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.title().starts_with("Fejl: "));
+    assert!(
+        r.body.contains("Filen har mere end 50.000 rækker")
+            || r.body.contains("Filen har mere end 50 000 rækker"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.count("SELECT count(*) FROM import_jobs").await, jobs);
+    let start = leader.get("/").await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert!(start.body.contains("Engbakkeskolen (demo)"));
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn files_that_cannot_be_used_are_refused_with_a_message() {
     let app = TestApp::demo().await;

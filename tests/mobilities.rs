@@ -210,7 +210,7 @@ async fn each_rule_is_checked_on_the_server_with_a_message_on_its_field() {
         ),
         (
             with(base.clone(), "end_date", "ikke en dato"),
-            "Skriv slutdatoen som dd.mm.åååå",
+            "Skriv «Sidste dag» som dd.mm.åååå",
         ),
         (
             with(base.clone(), "activity_type", "SM-COUR-TRAIN"),
@@ -223,9 +223,39 @@ async fn each_rule_is_checked_on_the_server_with_a_message_on_its_field() {
                 .collect(),
             "Vælg mindst én deltager.",
         ),
+        // Dates with implausible years, or days that do not exist, name the field as labelled.
+        (
+            with(base.clone(), "start_date", "01-01-0001"),
+            "«Første dag» skal ligge mellem år 2000 og 2100.",
+        ),
+        (
+            with(base.clone(), "end_date", "31-12-9999"),
+            "«Sidste dag» skal ligge mellem år 2000 og 2100.",
+        ),
+        (
+            with(base.clone(), "start_date", "1.1.27"),
+            "Skriv «Første dag» som dd.mm.åååå",
+        ),
+        (
+            with(base.clone(), "start_date", "-0044-03-15"),
+            "Skriv «Første dag» som dd.mm.åååå",
+        ),
+        (
+            with(base.clone(), "end_date", "+262142-01-01"),
+            "Skriv «Sidste dag» som dd.mm.åååå",
+        ),
+        (
+            with(base.clone(), "end_date", "31.02.2027"),
+            "«Sidste dag»: 31. februar 2027 findes ikke.",
+        ),
+        (
+            with(base.clone(), "end_date", "29.02.2027"),
+            "«Sidste dag»: 29. februar 2027 findes ikke.",
+        ),
+        // Another school's teacher, posted by id: refused without saying who it is.
         (
             with(base.clone(), "deltager", &d.peter),
-            "Du kan kun tilmelde medarbejdere fra din egen skole. Fjern Peter Ørum.",
+            "Du kan kun tilmelde medarbejdere fra din egen skole. Vælg deltagerne fra listen.",
         ),
         // Sofie is in Gent 8–12 February 2027 already.
         (
@@ -254,7 +284,16 @@ async fn each_rule_is_checked_on_the_server_with_a_message_on_its_field() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
         assert!(r.body.contains(message), "expected «{message}»");
         assert!(r.title().starts_with("Fejl: "));
+        assert!(
+            !r.body.contains("Peter Ørum"),
+            "another school's teacher is never named to a leader: {message}"
+        );
     }
+    assert_eq!(
+        d.app.count("SELECT count(*) FROM mobilities").await,
+        before,
+        "nothing was saved"
+    );
     // Dates outside the chosen project's period.
     let project = d
         .app
@@ -612,6 +651,12 @@ async fn the_overview_draws_every_mobility_of_the_year() {
     // A leader's overview holds their school's mobilities only.
     let mut leader = d.app.login_as(SKOLELEDER).await;
     let page = leader.get("/oversigt?aar=2026").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.h1());
+    assert!(page.h1().contains("2026"), "{}", page.h1());
+    assert!(
+        page.body.contains("Engbakkeskolen (demo)"),
+        "own school's rows are there"
+    );
     assert!(!page.body.contains("Søbredden Skole (demo)"));
     d.app.finish().await;
 }
@@ -766,5 +811,102 @@ async fn lists_are_scoped_and_filtered() {
         me.get("/mobiliteter/ny").await.status,
         StatusCode::FORBIDDEN
     );
+    d.app.finish().await;
+}
+
+/// A mobility saved (before dates were bounded) with a date at the end of time once made the
+/// consortium's feed answer 500 until someone edited it.
+#[tokio::test]
+async fn the_consortium_feed_survives_a_date_at_the_end_of_time() {
+    let d = demo().await;
+    let mut coord = d.app.login_as(KOORDINATOR).await;
+    let csrf = coord.get("/kalender").await.csrf();
+    let page = coord
+        .post_form("/kalender/ny", &[("csrf", &csrf), ("type", "konsortium")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let path = page
+        .body
+        .split("id=\"feed-link\" type=\"text\" readonly value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the new link")
+        .trim_start_matches("http://udsyn.test")
+        .to_string();
+    let events = d
+        .app
+        .count("SELECT count(*) FROM mobilities WHERE status <> 'aflyst'")
+        .await;
+    sqlx::query(
+        "UPDATE mobilities SET end_date = '262142-12-31'
+         WHERE id = (SELECT id FROM mobilities WHERE status = 'kladde' LIMIT 1)",
+    )
+    .execute(&d.app.pool)
+    .await
+    .unwrap();
+    let feed = d.app.client().get(&path).await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"));
+    let shown = feed.body.matches("BEGIN:VEVENT").count() as i64;
+    assert!(
+        shown >= 1 && shown < events + 1,
+        "the others are still there ({shown} of {events})"
+    );
+    assert!(!feed.body.contains("262142"));
+    d.app.finish().await;
+}
+
+/// The partner page is for every role; its list of mobilities is not.
+#[tokio::test]
+async fn the_partner_page_lists_only_the_mobilities_the_person_may_open() {
+    let d = demo().await;
+    // Porto's partner has mobilities from more than one school in the demo.
+    let partner = d
+        .app
+        .id_of(
+            "SELECT receiving_partner_id FROM mobilities GROUP BY receiving_partner_id
+             ORDER BY count(DISTINCT organisation_id) DESC, count(*) DESC LIMIT 1",
+        )
+        .await;
+    let all = d
+        .app
+        .count(&format!(
+            "SELECT count(*) FROM mobilities WHERE receiving_partner_id = '{partner}'"
+        ))
+        .await;
+    let path = format!("/partnere/{partner}");
+    let links = |p: &Page| {
+        let mut ids: Vec<String> = p
+            .links("/mobiliteter/")
+            .into_iter()
+            .filter(|h| h["/mobiliteter/".len()..].parse::<Uuid>().is_ok())
+            .collect();
+        ids.dedup();
+        ids
+    };
+    let mut coord = d.app.login_as(KOORDINATOR).await;
+    let page = coord.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        links(&page).len() as i64,
+        all,
+        "the coordinator sees them all"
+    );
+    for who in [SKOLELEDER, MEDARBEJDER] {
+        let mut c = d.app.login_as(who).await;
+        let page = c.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{who}");
+        assert!(page.body.contains("<h1>"), "{who}");
+        let shown = links(&page);
+        assert!((shown.len() as i64) < all, "{who} sees fewer than all");
+        for href in shown {
+            let r = c.get(&href).await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "{who} may open {href} listed on the page"
+            );
+        }
+    }
     d.app.finish().await;
 }

@@ -282,6 +282,15 @@ async fn the_knowledge_base_stems_danish_and_finds_compounds_by_their_first_part
             .contains("Jobshadowing hos Sonderpädagogisches Zentrum Graz-Süd (demo), Østrig")
     );
     let it = leader.get("/vidensbank?q=inklusion&land=IT").await;
+    assert_eq!(it.status, StatusCode::OK);
+    assert!(
+        it.body.contains("value=\"IT\" selected"),
+        "the filter is shown as chosen"
+    );
+    assert!(
+        it.body.contains("Ingen resultater.") || it.body.contains("resultat"),
+        "the result count is said"
+    );
     assert!(!it.body.contains("Karen Aagaard"));
     let focus = leader.get("/vidensbank?tag=fokus:foraeldre").await;
     assert!(focus.body.contains("Hanne Vestergaard") && !focus.body.contains("Morten Æbelø"));

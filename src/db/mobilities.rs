@@ -20,13 +20,13 @@ pub struct Summary {
     pub participant_count: i64,
 }
 
-/// Whose mobilities a summary shows.
+/// Whose mobilities a person sees: the coordinator all, a school leader their school's (sent by
+/// it or with its staff on them), a staff member their own.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
     All,
     School(Uuid),
     Person(Uuid),
-    Partner(Uuid),
 }
 
 /// Mobilities in scope, soonest first from `from` on, then the most recent before it; at most `limit`.
@@ -36,11 +36,30 @@ pub async fn summaries(
     from: Option<NaiveDate>,
     limit: i64,
 ) -> sqlx::Result<Vec<Summary>> {
-    let (school, person, partner) = match scope {
-        Scope::All => (None, None, None),
-        Scope::School(id) => (Some(id), None, None),
-        Scope::Person(id) => (None, Some(id), None),
-        Scope::Partner(id) => (None, None, Some(id)),
+    summaries_with(db, scope, None, from, limit).await
+}
+
+/// The mobilities with one partner that `scope` may see; the most recent first.
+pub async fn with_partner(
+    db: impl PgExecutor<'_>,
+    partner: Uuid,
+    scope: Scope,
+    limit: i64,
+) -> sqlx::Result<Vec<Summary>> {
+    summaries_with(db, scope, Some(partner), None, limit).await
+}
+
+async fn summaries_with(
+    db: impl PgExecutor<'_>,
+    scope: Scope,
+    partner: Option<Uuid>,
+    from: Option<NaiveDate>,
+    limit: i64,
+) -> sqlx::Result<Vec<Summary>> {
+    let (school, person) = match scope {
+        Scope::All => (None, None),
+        Scope::School(id) => (Some(id), None),
+        Scope::Person(id) => (None, Some(id)),
     };
     sqlx::query_as(
         "SELECT m.id, m.activity_type, t.name_da AS activity_name, m.status, m.start_date, m.end_date,
@@ -495,7 +514,7 @@ pub async fn search(db: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<Vec<Pag
     let (school_scope, person_scope) = match f.scope {
         Scope::School(id) => (Some(id), None),
         Scope::Person(id) => (None, Some(id)),
-        _ => (None, None),
+        Scope::All => (None, None),
     };
     let order = match f.sort {
         "status" => "m.status",
@@ -580,7 +599,7 @@ pub async fn timeline(
     let (school, person) = match scope {
         Scope::School(id) => (Some(id), None),
         Scope::Person(id) => (None, Some(id)),
-        _ => (None, None),
+        Scope::All => (None, None),
     };
     sqlx::query_as(
         "SELECT m.id, o.name AS organisation_name, t.name_da AS activity_name, m.status, p.name AS partner_name,

@@ -23,6 +23,15 @@ pub async fn create(
     Ok(())
 }
 
+/// Ends every session of an account, as when its password changes.
+pub async fn end_all(db: impl PgExecutor<'_>, account_id: Uuid) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(db)
+        .await?
+        .rows_affected())
+}
+
 pub async fn delete(db: impl PgExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)

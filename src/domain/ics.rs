@@ -1,6 +1,6 @@
 //! iCalendar (RFC 5545) for the calendar feeds: all-day events, escaped text, folded lines.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 pub struct Event {
     pub uid: String,
@@ -51,15 +51,18 @@ pub fn calendar(name: &str, events: &[Event], now: DateTime<Utc>) -> String {
     line("METHOD:PUBLISH".into());
     line(format!("X-WR-CALNAME:{}", escape(name)));
     let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
+    // iCalendar dates have four-digit years; a date outside them (saved before typed dates were
+    // bounded) is left out rather than breaking the whole feed.
+    let fits = |d: NaiveDate| (0..=9999).contains(&d.year());
     for e in events {
+        let Some(day_after) = e.end.succ_opt().filter(|d| fits(*d) && fits(e.start)) else {
+            continue;
+        };
         line("BEGIN:VEVENT".into());
         line(format!("UID:{}", e.uid));
         line(format!("DTSTAMP:{stamp}"));
         line(format!("DTSTART;VALUE=DATE:{}", e.start.format("%Y%m%d")));
-        line(format!(
-            "DTEND;VALUE=DATE:{}",
-            (e.end + Duration::days(1)).format("%Y%m%d")
-        ));
+        line(format!("DTEND;VALUE=DATE:{}", day_after.format("%Y%m%d")));
         line(format!("SUMMARY:{}", escape(&e.summary)));
         line(format!("LOCATION:{}", escape(&e.location)));
         line(format!("DESCRIPTION:{}", escape(&e.description)));
@@ -108,5 +111,26 @@ mod tests {
         let cal = calendar("Udsyn", &[e], "2026-11-23T12:00:00Z".parse().unwrap());
         assert!(cal.contains("DTSTART;VALUE=DATE:20270208\r\nDTEND;VALUE=DATE:20270213\r\n"));
         assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));
+    }
+
+    #[test]
+    fn a_date_at_the_end_of_time_leaves_the_event_out_instead_of_panicking() {
+        let e = |start, end| Event {
+            uid: "x@udsyn".into(),
+            start,
+            end,
+            summary: "Kursus".into(),
+            location: String::new(),
+            description: String::new(),
+            url: String::new(),
+            status: "CONFIRMED",
+        };
+        let ok = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        let cal = calendar(
+            "Udsyn",
+            &[e(ok, NaiveDate::MAX), e(ok, ok)],
+            "2026-11-23T12:00:00Z".parse().unwrap(),
+        );
+        assert_eq!(cal.matches("BEGIN:VEVENT").count(), 1);
     }
 }

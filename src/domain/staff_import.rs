@@ -105,37 +105,104 @@ fn csv_error(e: &csv::Error) -> String {
     }
 }
 
+/// The most columns a staff list's sheet may use; real lists have a handful.
+pub const MAX_COLUMNS: u32 = 100;
+/// The most bytes the parts of one XLSX file may unpack to, all parts together. A staff list of
+/// 50 000 rows unpacks to well under this; a "zip bomb" unpacks to far more.
+pub const MAX_XLSX_UNPACKED: u64 = 100 * 1024 * 1024;
+
+fn too_many_rows() -> String {
+    format!(
+        "Filen har mere end {} rækker. Del den op i flere filer.",
+        super::format::thousands(MAX_ROWS as i64)
+    )
+}
+
+/// Checks what an XLSX file would make Udsyn allocate before a spreadsheet reader opens it: each
+/// part is unpacked into nothing, counting bytes, and reading stops at the limit. The sizes the
+/// file declares are not trusted, since a crafted file can lie about them.
+fn check_xlsx_size(bytes: &[u8]) -> Result<(), String> {
+    let unreadable = || {
+        "Excel-filen kunne ikke åbnes. Er den beskadiget eller beskyttet med adgangskode?"
+            .to_string()
+    };
+    let too_big = || {
+        format!(
+            "Excel-filen fylder mere end {} MB, når den pakkes ud. Gem kun medarbejderlisten i et nyt ark, og prøv igen.",
+            MAX_XLSX_UNPACKED / (1024 * 1024)
+        )
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+    if zip.len() > 1_000 {
+        return Err(unreadable());
+    }
+    let mut left = MAX_XLSX_UNPACKED;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|_| unreadable())?;
+        if part.size() > left {
+            return Err(too_big());
+        }
+        let read = std::io::copy(
+            &mut std::io::Read::take(&mut part, left + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|_| unreadable())?;
+        if read > left {
+            return Err(too_big());
+        }
+        left -= read;
+    }
+    Ok(())
+}
+
+/// Reads the first sheet cell by cell. The sheet's declared dimensions are not used: a sheet with
+/// one cell far out at XFD1048576 would otherwise be allocated as a grid of 17 billion cells.
+/// Rows past `MAX_ROWS + 1` and columns past `MAX_COLUMNS` are refused as they are met.
 fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{DataRef, Reader, Xlsx};
+    check_xlsx_size(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| {
         "Excel-filen kunne ikke åbnes. Er den beskadiget eller beskyttet med adgangskode?"
             .to_string()
     })?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or("Excel-filen har intet ark.")?
-        .map_err(|_| "Det første ark i Excel-filen kunne ikke læses.".to_string())?;
-    let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
-    let mut out = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let cells = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.trim().to_string(),
-                Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-                other => other.to_string().trim().to_string(),
-            })
-            .collect();
-        out.push((start_row + i as u32 + 1, cells));
-        if out.len() > MAX_ROWS + 1 {
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or("Excel-filen har intet ark.")?;
+    let unreadable = || "Det første ark i Excel-filen kunne ikke læses.".to_string();
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| unreadable())?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
+        let (row, col) = cell.get_position();
+        if row as usize > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        if col >= MAX_COLUMNS {
             return Err(format!(
-                "Filen har mere end {} rækker. Del den op i flere filer.",
-                super::format::thousands(MAX_ROWS as i64)
+                "Arket bruger mere end {MAX_COLUMNS} kolonner (en celle i række {}). Slet de celler, der ikke hører til medarbejderlisten, og gem igen.",
+                super::format::thousands(row as i64 + 1)
             ));
         }
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => s.trim().to_string(),
+            DataRef::SharedString(s) => s.trim().to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+            other => calamine::Data::from(other.clone())
+                .to_string()
+                .trim()
+                .to_string(),
+        };
+        let cells = rows.entry(row).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, String::new());
+        }
+        cells[col as usize] = text;
     }
-    Ok(out)
+    Ok(rows.into_iter().map(|(r, cells)| (r + 1, cells)).collect())
 }
 
 #[derive(Debug, Default)]
@@ -205,7 +272,9 @@ fn rows(table: Table) -> Result<Vec<RawRow>, String> {
     let (_, headers) = it.next().ok_or("Filen er tom.")?;
     let c = columns(&headers)?;
     let cell = |cells: &[String], i: Option<usize>| {
-        i.and_then(|i| cells.get(i)).cloned().unwrap_or_default()
+        i.and_then(|i| cells.get(i))
+            .map(|c| super::validate::clean_text(c).trim().to_string())
+            .unwrap_or_default()
     };
     let out: Vec<RawRow> = it
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
@@ -417,6 +486,57 @@ mod tests {
                 .unwrap_err()
                 .contains("Excel-filen kunne ikke")
         );
+    }
+
+    #[test]
+    fn a_far_away_cell_is_refused_without_allocating_the_grid() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "Navn").unwrap();
+        ws.write_string(0, 1, "E-mail").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        let err = read(&wb.save_to_buffer().unwrap(), "x.xlsx").unwrap_err();
+        assert!(err.starts_with("Filen har mere end"), "{err}");
+
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "Navn").unwrap();
+        ws.write_string(0, 1, "E-mail").unwrap();
+        ws.write_string(3, 500, "x").unwrap();
+        let err = read(&wb.save_to_buffer().unwrap(), "x.xlsx").unwrap_err();
+        assert!(err.contains("mere end 100 kolonner"), "{err}");
+    }
+
+    #[test]
+    fn a_sheet_that_unpacks_to_too_much_is_refused() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflate = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/sharedStrings.xml", deflate).unwrap();
+        let zeros = vec![b' '; 1024 * 1024];
+        for _ in 0..=MAX_XLSX_UNPACKED / (1024 * 1024) {
+            zip.write_all(&zeros).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 1024 * 1024, "{} bytes packed", bytes.len());
+        let err = read(&bytes, "x.xlsx").unwrap_err();
+        assert!(err.contains("når den pakkes ud"), "{err}");
+    }
+
+    #[test]
+    fn a_sheet_with_gaps_keeps_the_row_numbers_people_see() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "Navn").unwrap();
+        ws.write_string(0, 1, "E-mail").unwrap();
+        ws.write_string(4, 0, "Karla").unwrap();
+        ws.write_string(4, 1, "karla@skole.dk").unwrap();
+        ws.write_number(5, 0, 42).unwrap();
+        let rows = read(&wb.save_to_buffer().unwrap(), "x.xlsx").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].line, rows[0].name.as_str()), (5, "Karla"));
+        assert_eq!((rows[1].line, rows[1].name.as_str()), (6, "42"));
     }
 
     #[test]

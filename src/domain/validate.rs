@@ -1,8 +1,30 @@
 //! Checks on what people type, each with the Danish message shown on the field.
 
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::is_nfc_quick;
+
+/// Text as Udsyn keeps it: without control characters other than tab and line breaks (PostgreSQL
+/// refuses NUL, and none of the others means anything in a name, a note or a search), and in
+/// Unicode NFC, so that "ø" typed on a Mac and on Windows is the same letter and the same e-mail
+/// address is one person.
+pub fn clean_text(s: &str) -> Cow<'_, str> {
+    let stray = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let nfc = matches!(
+        is_nfc_quick(s.chars()),
+        unicode_normalization::IsNormalized::Yes
+    );
+    if nfc && !s.chars().any(stray) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|c| !stray(*c)).nfc().collect())
+}
+
 /// A plausible e-mail address, trimmed and lower-cased.
 pub fn email(input: &str) -> Result<String, &'static str> {
-    let s = input.trim();
+    let s = clean_text(input);
+    let s = s.trim();
     if s.is_empty() {
         return Err("Skriv en e-mailadresse.");
     }
@@ -22,18 +44,63 @@ pub fn email(input: &str) -> Result<String, &'static str> {
     }
 }
 
-/// A new password: long enough to resist guessing, short enough to hash.
-pub fn new_password(input: &str) -> Result<&str, &'static str> {
+/// A new password: long enough to resist guessing, short enough to hash, and not one of the
+/// first things a guesser tries (ASVS 2.1.7): the same character again and again, a run along
+/// the digits or a keyboard row, a common password, or the person's own e-mail or name.
+pub fn new_password<'a>(input: &'a str, email: &str, name: &str) -> Result<&'a str, &'static str> {
     let n = input.chars().count();
-    if n == 0 {
-        Err("Skriv en adgangskode.")
-    } else if n < 10 {
-        Err("Adgangskoden skal have mindst 10 tegn.")
-    } else if input.len() > 256 {
-        Err("Adgangskoden må højst have 256 tegn.")
-    } else {
-        Ok(input)
+    if n == 0 || input.trim().is_empty() {
+        return Err("Skriv en adgangskode.");
     }
+    if n < 10 {
+        return Err("Adgangskoden skal have mindst 10 tegn.");
+    }
+    if input.len() > 256 {
+        return Err("Adgangskoden må højst have 256 tegn.");
+    }
+    let folded: String = input
+        .to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let distinct: std::collections::HashSet<char> = folded.chars().collect();
+    const RUNS: [&str; 6] = [
+        "01234567890123456789",
+        "98765432109876543210",
+        "qwertyuiopåasdfghjklæøzxcvbnm",
+        "mnbvcxzøælkjhgfdsaåpoiuytrewq",
+        "abcdefghijklmnopqrstuvwxyzæøå",
+        "1qaz2wsx3edc4rfv5tgb6yhn7ujm",
+    ];
+    const COMMON: [&str; 8] = [
+        "password",
+        "adgangskode",
+        "kodeord",
+        "passw0rd",
+        "letmein",
+        "sommer",
+        "vinter",
+        "udsyn",
+    ];
+    let local = email.split('@').next().unwrap_or("").to_lowercase();
+    let own = |part: &str| part.chars().count() >= 4 && folded.contains(part);
+    let trivial = distinct.len() < 4
+        || RUNS.iter().any(|r| r.contains(folded.as_str()))
+        || COMMON
+            .iter()
+            .any(|c| folded.trim_end_matches(|c: char| c.is_ascii_digit() || c == '!') == *c)
+        || own(&email.to_lowercase())
+        || own(&local)
+        || name
+            .to_lowercase()
+            .split_whitespace()
+            .any(|p| p.chars().count() >= 4 && folded == p);
+    if trivial {
+        return Err(
+            "Adgangskoden er for let at gætte. Brug fx fire tilfældige ord, og ikke din e-mail eller dit navn.",
+        );
+    }
+    Ok(input)
 }
 
 /// An EU organisation ID: `E` and eight digits.
@@ -65,9 +132,26 @@ mod tests {
 
     #[test]
     fn passwords() {
-        assert!(new_password("kort").is_err());
-        assert!(new_password("").is_err());
-        assert!(new_password("lang-nok-adgangskode").is_ok());
+        let ok = |p| new_password(p, "lise.hansen@skole.dk", "Lise Hansen").is_ok();
+        assert!(!ok("kort"));
+        assert!(!ok(""));
+        assert!(ok("lang-nok-adgangskode"));
+        assert!(ok("hest batteri hæfteklamme"));
+        for trivial in [
+            "            ",
+            "1234567890",
+            "0987654321",
+            "qwertyuiop",
+            "QWERTYUIOPÅ",
+            "aaaaaaaaaaaa",
+            "abababababab",
+            "adgangskode1",
+            "Password123!",
+            "lise.hansen@skole.dk",
+            "lise.hansen2026",
+        ] {
+            assert!(!ok(trivial), "{trivial:?}");
+        }
     }
 
     #[test]
@@ -79,26 +163,72 @@ mod tests {
     }
 }
 
-/// A decimal number as Danes type it: `12,5`, `12.5`, `1.234,5` (thousands dots) or `-8,61`.
+/// How a field reads a dot. Danes write `1.234,5`: comma for decimals, dot between thousands.
+/// But coordinates are copied from maps, which write `56.1393`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dot {
+    /// A dot separates thousands when it stands before groups of three digits (`1.234` is one
+    /// thousand two hundred and thirty-four); otherwise a lone dot is a decimal point (`12.5`).
+    Thousands,
+    /// A dot is always the decimal point (coordinates); a comma too.
+    Decimal,
+}
+
+/// A decimal number as Danes type it: `12,5`, `1.234,5`, `1.234` (thousands), `-8,61`, and the
+/// English `12.5`. See `Dot` for what a dot means.
 pub fn decimal(input: &str) -> Option<f64> {
-    let s = input.trim().replace(' ', "");
+    decimal_dot(input, Dot::Thousands)
+}
+
+pub fn decimal_dot(input: &str, dot: Dot) -> Option<f64> {
+    let s: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
     if s.is_empty() {
         return None;
     }
-    let normalised = if s.contains(',') {
-        s.replace('.', "").replace(',', ".")
-    } else {
-        s
+    let grouped = |int: &str| {
+        let digits = int.trim_start_matches(['-', '+']);
+        let mut groups = digits.split('.');
+        let first = groups.next().unwrap_or("");
+        (1..=3).contains(&first.len())
+            && groups.clone().count() >= 1
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let normalised = match dot {
+        Dot::Decimal if s.contains(',') && s.contains('.') => return None,
+        Dot::Decimal => s.replace(',', "."),
+        Dot::Thousands if s.contains(',') => {
+            let (int, _) = s.split_once(',')?;
+            if int.contains('.') && !grouped(int) {
+                return None;
+            }
+            s.replace('.', "").replace(',', ".")
+        }
+        Dot::Thousands if grouped(&s) => s.replace('.', ""),
+        Dot::Thousands => s,
     };
     normalised.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// An optional decimal within `[min, max]`; `what` names it in the message.
 pub fn decimal_in(input: &str, min: f64, max: f64, what: &str) -> Result<Option<f64>, String> {
+    decimal_in_dot(input, min, max, what, Dot::Thousands)
+}
+
+pub fn decimal_in_dot(
+    input: &str,
+    min: f64,
+    max: f64,
+    what: &str,
+    dot: Dot,
+) -> Result<Option<f64>, String> {
     if input.trim().is_empty() {
         return Ok(None);
     }
-    match decimal(input) {
+    match decimal_dot(input, dot) {
         Some(v) if v >= min && v <= max => Ok(Some(v)),
         Some(_) => Err(format!(
             "{what} skal ligge mellem {} og {}.",
@@ -162,6 +292,18 @@ mod number_tests {
         assert_eq!(decimal("1.234,5"), Some(1234.5));
         assert_eq!(decimal("-8,61097"), Some(-8.61097));
         assert_eq!(decimal("tolv"), None);
+        // A Danish thousands dot is a thousands dot; a dot elsewhere is a decimal point.
+        assert_eq!(decimal("1.234"), Some(1234.0));
+        assert_eq!(decimal("12.345.678"), Some(12345678.0));
+        assert_eq!(decimal("-1.234"), Some(-1234.0));
+        assert_eq!(decimal("1 234"), Some(1234.0));
+        assert_eq!(decimal("4.75"), Some(4.75));
+        assert_eq!(decimal("1.2345"), Some(1.2345));
+        assert_eq!(decimal("1.23.4,5"), None);
+        // Coordinates are copied from maps.
+        assert_eq!(decimal_dot("56.139", Dot::Decimal), Some(56.139));
+        assert_eq!(decimal_dot("56,139", Dot::Decimal), Some(56.139));
+        assert_eq!(decimal_dot("1.234,5", Dot::Decimal), None);
         assert!(
             decimal_in("101", 0.0, 100.0, "Procenten")
                 .unwrap_err()

@@ -404,7 +404,8 @@ pub async fn accept(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();
-    if let Err(m) = validate::new_password(&f.password) {
+    let name = inv.name.clone().unwrap_or_default();
+    if let Err(m) = validate::new_password(&f.password, &inv.email, &name) {
         errors.add("password", m);
     } else if f.password != f.password_repeat {
         errors.add("password_repeat", "De to adgangskoder er ikke ens.");
@@ -413,6 +414,8 @@ pub async fn accept(
         let pw_hash = password::hash(f.password).await?;
         let mut tx = state.pool.begin().await?;
         if db::accounts::accept_invitation(&mut *tx, inv.id, &hash, &pw_hash).await? {
+            // A new password ends every session opened with the old one (ASVS 3.3.3).
+            db::sessions::end_all(&mut *tx, inv.id).await?;
             db::audit::record(
                 &mut *tx,
                 db::audit::Entry {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Local;
 use serde::Deserialize;
@@ -720,6 +720,8 @@ struct MeasurePage {
     fixed_school: String,
     period: String,
     value: String,
+    /// The unit, and how a dot is read.
+    value_hint: String,
     level: String,
     note: String,
     rubric: Vec<(String, String)>,
@@ -790,6 +792,11 @@ async fn measure_page(
         },
         period,
         value: f.get("vaerdi"),
+        value_hint: format!(
+            "{}{}Komma er decimaltegn (4,5); punktum skiller tusinder (1.234 er tusind og 234).",
+            ind.unit,
+            if ind.unit.is_empty() { "" } else { ". " }
+        ),
         level: f.get("niveau"),
         note: f.get("note"),
         rubric: rubric_of(&ind),
@@ -1453,32 +1460,11 @@ pub async fn export(
     let rows = db::goals::export(&state.pool).await?;
     let date = Local::now().date_naive().format("%Y-%m-%d");
     match file.as_str() {
-        "maalinger.csv" => {
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(b';')
-                .from_writer(Vec::new());
-            let io = |e: csv::Error| AppError::Internal(e.into());
-            w.write_record(EXPORT_HEADERS).map_err(io)?;
-            for r in export_rows(&rows) {
-                w.write_record(&r).map_err(io)?;
-            }
-            let mut body = b"\xEF\xBB\xBF".to_vec();
-            body.extend(
-                w.into_inner()
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?,
-            );
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"maalinger-{date}.csv\""),
-                    ),
-                ],
-                body,
-            )
-                .into_response())
-        }
+        "maalinger.csv" => super::download::csv(
+            &format!("maalinger-{date}.csv"),
+            &EXPORT_HEADERS,
+            export_rows(&rows),
+        ),
         "maalinger.xlsx" => {
             let mut book = rust_xlsxwriter::Workbook::new();
             let sheet = book.add_worksheet();
@@ -1505,22 +1491,7 @@ pub async fn export(
                 }
             }
             sheet.autofit();
-            let body = book.save_to_buffer().map_err(xl)?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"maalinger-{date}.xlsx\""),
-                    ),
-                ],
-                body,
-            )
-                .into_response())
+            super::download::xlsx(&format!("maalinger-{date}.xlsx"), book)
         }
         _ => Err(AppError::NotFound),
     }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -87,7 +87,10 @@ pub async fn upload(
         };
         let name = field.name().unwrap_or("").to_string();
         if name == "fil" {
-            filename = field.file_name().unwrap_or("").chars().take(200).collect();
+            filename = crate::domain::validate::clean_text(field.file_name().unwrap_or(""))
+                .chars()
+                .take(200)
+                .collect();
         }
         let bytes = match field.bytes().await {
             Ok(b) => b,
@@ -102,7 +105,11 @@ pub async fn upload(
         };
         match name.as_str() {
             "csrf" => csrf = String::from_utf8_lossy(&bytes).to_string(),
-            "skole" => school = String::from_utf8_lossy(&bytes).trim().to_string(),
+            "skole" => {
+                school = crate::domain::validate::clean_text(&String::from_utf8_lossy(&bytes))
+                    .trim()
+                    .to_string()
+            }
             "fil" => file = Some(bytes),
             _ => {}
         }
@@ -333,40 +340,21 @@ pub async fn report(
 ) -> Result<Response, AppError> {
     let job = job_for(&state, &user, id).await?;
     let rows = imports::rows(&state.pool, id, true, i64::MAX).await?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::Internal(e.into());
-    w.write_record(["Linje", "Navn", "E-mail", "Stilling", "Skole", "Problemer"])
-        .map_err(io)?;
-    for r in rows {
-        w.write_record([
-            r.line_no.to_string(),
-            r.name,
-            r.email,
-            r.job_role,
-            r.school,
-            r.problems.join(" "),
-        ])
-        .map_err(io)?;
-    }
-    let mut body = b"\xEF\xBB\xBF".to_vec();
-    body.extend(
-        w.into_inner()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?,
-    );
     let name = format!("fejlrapport-{}.csv", job.created_at.format("%Y-%m-%d"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
+    super::download::csv(
+        &name,
+        &["Linje", "Navn", "E-mail", "Stilling", "Skole", "Problemer"],
+        rows.into_iter().map(|r| {
+            [
+                r.line_no.to_string(),
+                r.name,
+                r.email,
+                r.job_role,
+                r.school,
+                r.problems.join(" "),
+            ]
+        }),
     )
-        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -450,15 +450,27 @@ async fn form_page(
         .iter()
         .filter_map(|(id, _)| id.parse().ok())
         .collect();
-    let people: Vec<(Uuid, String, String)> = sqlx::query_as(
-        "SELECT s.id, s.name, o.name FROM staff s JOIN organisations o ON o.id = s.organisation_id
-         WHERE (s.active AND s.organisation_id = $1) OR s.id = ANY($2)
-         ORDER BY s.organisation_id = $1 DESC, o.name, s.name",
-    )
-    .bind(show)
-    .bind(&chosen)
-    .fetch_all(&state.pool)
-    .await?;
+    // A school leader is offered their own school's staff and whoever is already on the
+    // mobility; ids of other people posted in the form are not looked up for them.
+    let on_it: Vec<Uuid> = match cx.existing {
+        Some(m) => db::mobilities::participants(&state.pool, m.id)
+            .await?
+            .into_iter()
+            .map(|p| p.staff_id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let only_school = if user.is_coordinator() {
+        None
+    } else {
+        Some(user.organisation_id.ok_or(AppError::Forbidden)?)
+    };
+    let people: Vec<(Uuid, String, String)> =
+        db::staff::choices(&state.pool, show, &chosen, only_school, &on_it)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name, c.organisation_name))
+            .collect();
     let goals = db::mobilities::all_goals(&state.pool).await?;
     let (heading, action, cancel) = match cx.existing {
         None => (
@@ -587,20 +599,22 @@ async fn parse(
     } else {
         existing.map(|m| m.organisation_id).or(user.organisation_id)
     };
-    let start = format::parse_date(&f.start_date);
-    if start.is_none() {
-        errors.add(
-            "start_date",
-            "Skriv startdatoen som dd.mm.åååå, fx 08.03.2027.",
-        );
-    }
-    let end = format::parse_date(&f.end_date);
-    if end.is_none() {
-        errors.add(
-            "end_date",
-            "Skriv slutdatoen som dd.mm.åååå, fx 12.03.2027.",
-        );
-    }
+    let start = format::parse_date_checked(&f.start_date)
+        .map_err(|e| {
+            errors.add(
+                "start_date",
+                format::date_message(e, "Første dag", "08.03.2027"),
+            )
+        })
+        .ok();
+    let end = format::parse_date_checked(&f.end_date)
+        .map_err(|e| {
+            errors.add(
+                "end_date",
+                format::date_message(e, "Sidste dag", "12.03.2027"),
+            )
+        })
+        .ok();
     let travel_days = match f.travel_days.trim() {
         "" => Some(0),
         s => s.parse::<i16>().ok(),
@@ -635,21 +649,38 @@ async fn parse(
             Err(_) => errors.add("deltagere", "Vælg deltagerne fra listen."),
         }
     }
-    let people: Vec<(Uuid, String, Uuid, bool)> =
-        sqlx::query_as("SELECT id, name, organisation_id, active FROM staff WHERE id = ANY($1)")
-            .bind(participants.iter().map(|p| p.0).collect::<Vec<_>>())
-            .fetch_all(&state.pool)
-            .await?;
-    if people.len() != participants.len() {
-        errors.add("deltagere", "En af de valgte personer findes ikke.");
-    }
-    let was_on =
-        |id: Uuid| existing.is_some() && f.participants.iter().any(|p| p.0 == id.to_string());
-    for (id, name, _, active) in &people {
-        if !active && !was_on(*id) {
+    let ids: Vec<Uuid> = participants.iter().map(|p| p.0).collect();
+    let mut people = db::staff::brief(&state.pool, &ids).await?;
+    let already_on: HashSet<Uuid> = match existing {
+        Some(m) => db::mobilities::participants(&state.pool, m.id)
+            .await?
+            .into_iter()
+            .map(|p| p.staff_id)
+            .collect(),
+        None => HashSet::new(),
+    };
+    // A school leader learns nothing about another school's staff from this form: a person of
+    // another school who is not already on the mobility is refused without a name.
+    if user.role != Role::Koordinator {
+        let before = people.len();
+        people.retain(|p| {
+            Some(p.organisation_id) == user.organisation_id || already_on.contains(&p.id)
+        });
+        if people.len() != before {
             errors.add(
                 "deltagere",
-                format!("{name} er stoppet og kan ikke tilmeldes."),
+                "Du kan kun tilmelde medarbejdere fra din egen skole. Vælg deltagerne fra listen.",
+            );
+        }
+    }
+    if people.len() != participants.len() && errors.is_empty() {
+        errors.add("deltagere", "En af de valgte personer findes ikke.");
+    }
+    for p in &people {
+        if !p.active && !already_on.contains(&p.id) {
+            errors.add(
+                "deltagere",
+                format!("{} er stoppet og kan ikke tilmeldes.", p.name),
             );
         }
     }
@@ -697,8 +728,8 @@ async fn parse(
         Role::Koordinator => Vec::new(),
         _ => people
             .iter()
-            .filter(|p| Some(p.2) != user.organisation_id)
-            .map(|p| p.1.clone())
+            .filter(|p| Some(p.organisation_id) != user.organisation_id)
+            .map(|p| p.name.clone())
             .collect(),
     };
     let facts = rules::Facts {

@@ -3,11 +3,13 @@
 pub mod about;
 pub mod accounts;
 pub mod calendar;
+pub mod download;
 pub mod forms;
 pub mod goals;
 pub mod health;
 pub mod history;
 pub mod import;
+pub mod input;
 pub mod list;
 pub mod login;
 pub mod mobilities;

@@ -17,7 +17,7 @@ use super::start::MobilityLine;
 use super::{DaForm, FormErrors, Id, Layout, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::{self, audit, mobilities::Scope};
+use crate::db::{self, audit};
 use crate::domain::{PartnerKind, format, kinds::label_or_code, validate};
 use crate::error::AppError;
 
@@ -215,8 +215,9 @@ pub async fn show(
     let partner = db::partners::get(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mobilities =
-        db::mobilities::summaries(&state.pool, Scope::Partner(partner.id), None, 100).await?;
+    // Only the mobilities this person may open: the page is for every role.
+    let scope = super::mobilities::scope_of(&user)?;
+    let mobilities = db::mobilities::with_partner(&state.pool, partner.id, scope, 100).await?;
     let history = if user.is_coordinator() {
         history::entries(
             audit::history(&state.pool, "partner", &id.to_string()).await?,
@@ -461,11 +462,23 @@ async fn parse(
     };
     let mut latitude = errors.take(
         "latitude",
-        validate::decimal_in(&f.latitude, -90.0, 90.0, "Breddegraden"),
+        validate::decimal_in_dot(
+            &f.latitude,
+            -90.0,
+            90.0,
+            "Breddegraden",
+            validate::Dot::Decimal,
+        ),
     );
     let mut longitude = errors.take(
         "longitude",
-        validate::decimal_in(&f.longitude, -180.0, 180.0, "Længdegraden"),
+        validate::decimal_in_dot(
+            &f.longitude,
+            -180.0,
+            180.0,
+            "Længdegraden",
+            validate::Dot::Decimal,
+        ),
     );
     if latitude.is_some() != longitude.is_some()
         && errors.get("latitude").is_none()

@@ -329,10 +329,14 @@ pub async fn save_report(
     );
     let change_by = match raw.get("change_by").trim() {
         "" => None,
-        s => format::parse_date(s).or_else(|| {
-            errors.add("change_by", "Skriv datoen som dd.mm.åååå.");
-            None
-        }),
+        s => format::parse_date_checked(s)
+            .map_err(|e| {
+                errors.add(
+                    "change_by",
+                    format::date_message(e, "Hvornår vil du have ændret det?", "01.06.2027"),
+                )
+            })
+            .ok(),
     };
     let (goals, vibus, focus) = read_tags(&raw);
     let sharing: Vec<String> = raw

@@ -377,13 +377,14 @@ fn parse(
         let left_on = match f.left_on.trim() {
             "" if !active => Some(chrono::Local::now().date_naive()),
             "" => None,
-            s => match format::parse_date(s) {
-                Some(d) => Some(d),
-                None => {
-                    errors.add("left_on", "Skriv datoen som dd.mm.åååå, fx 31.07.2026.");
-                    None
-                }
-            },
+            s => format::parse_date_checked(s)
+                .map_err(|e| {
+                    errors.add(
+                        "left_on",
+                        format::date_message(e, "Fratrådt den", "31.07.2026"),
+                    )
+                })
+                .ok(),
         };
         (
             job_role,

@@ -91,13 +91,40 @@ impl TestApp {
             .expect(sql)
     }
 
-    /// Drops the test database; call at the end of a test.
+    /// Ends the test: the database goes when the `TestApp` is dropped (see `Drop`), which also
+    /// happens when a test panics. Kept so a test says where it means to end.
     pub async fn finish(self) {
         self.pool.close().await;
-        if let Ok(mut c) = sqlx::PgConnection::connect_with(&self.server.admin).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{}\"", self.database))
+    }
+}
+
+/// Drops the test database with `WITH (FORCE)`, so connections still open (a panicking test's
+/// pool, a background job) do not keep it alive. Runs on its own thread and runtime, since a
+/// `Drop` cannot await and the test's runtime may be unwinding.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let admin = self.server.admin.clone();
+        let database = self.database.clone();
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the test database");
+            rt.block_on(async {
+                let mut c = sqlx::PgConnection::connect_with(&admin).await?;
+                sqlx::query(&format!(
+                    "DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"
+                ))
                 .execute(&mut c)
-                .await;
+                .await
+                .map(|_| ())
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("the test database {} was not dropped: {e}", self.database),
+            Err(_) => eprintln!("dropping the test database {} panicked", self.database),
         }
     }
 }
@@ -266,4 +293,34 @@ impl Client {
             .unwrap();
         self.request(req).await
     }
+}
+
+/// Every route the router declares in `src/app.rs`, with its methods: (path, ["GET", "POST"]).
+/// Tests that must cover every route compare their tables with this list, so a new route without
+/// a row fails them.
+pub fn router_routes() -> Vec<(String, Vec<&'static str>)> {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/app.rs"))
+        .expect("src/app.rs");
+    let mut out = Vec::new();
+    for part in source.split(".route(").skip(1) {
+        let Some(path) = part.split('"').nth(1) else {
+            continue;
+        };
+        // What the route serves: up to the next route, fallback or layer.
+        let end = [".route(", ".fallback", ".layer(", ".method_not_allowed"]
+            .iter()
+            .filter_map(|m| part.find(m))
+            .min()
+            .unwrap_or(part.len());
+        let body = &part[..end];
+        let mut methods = Vec::new();
+        if body.contains("get(") {
+            methods.push("GET");
+        }
+        if body.contains("post(") {
+            methods.push("POST");
+        }
+        out.push((path.to_string(), methods));
+    }
+    out
 }
