@@ -676,15 +676,36 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
     let mut project_ids = Vec::new();
     for (reference, year, start, end, euro) in PROJECTS {
         let id: Uuid = sqlx::query_scalar(
-            "INSERT INTO projects (reference, call_year, start_date, end_date, awarded_cents)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO projects (reference, call_year, start_date, end_date,
+                                   target_fewer_opportunities, target_blended, target_green)
+             VALUES ($1, $2, $3, $4, 2, 1, 4) RETURNING id",
         )
         .bind(reference)
         .bind(year)
         .bind(date(*start))
         .bind(date(*end))
-        .bind(euro * 100)
         .fetch_one(&mut **tx)
+        .await?;
+        // The awarded amount split over the budget categories as a grant agreement does.
+        sqlx::query(
+            "INSERT INTO project_budget (project_id, category, awarded_cents)
+             SELECT $1, c, round($2 * share)::bigint
+             FROM (VALUES ('travel', 0.30), ('individual_support', 0.42),
+                          ('organisational_support', 0.18), ('course_fees', 0.06),
+                          ('preparatory_visit', 0.04)) AS b(c, share)",
+        )
+        .bind(id)
+        .bind(euro * 100)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO project_targets (project_id, activity_type, participants, total_days,
+                                          accompanying, accompanying_days)
+             VALUES ($1, 'SM-JOB-SHDW', 12, 60, 0, 0), ($1, 'SM-COUR-TRAIN', 6, 36, 0, 0),
+                    ($1, 'SM-TTA', 2, 20, 1, 10)",
+        )
+        .bind(id)
+        .execute(&mut **tx)
         .await?;
         project_ids.push(id);
     }

@@ -13,6 +13,7 @@ pub mod mobilities;
 pub mod organisations;
 pub mod partners;
 pub mod places;
+pub mod rates;
 pub mod reports;
 pub mod sessions;
 pub mod staff;
