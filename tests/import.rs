@@ -371,3 +371,60 @@ async fn a_job_cut_off_by_a_restart_says_so() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_error_report_cannot_run_an_imported_name_as_a_formula() {
+    let app = TestApp::demo().await;
+    let mut leader = app.login_as(SKOLELEDER).await;
+    let file = "Navn;E-mail;Stilling\n\
+                Karla Ølgaard;karla@engbakke.dk;Pædagog\n\
+                =cmd|' /C calc'!A0;ikke-en-mail;Lærer\n\
+                Bo Berg;@SUM(1+1)*cmd|' /C calc'!A0;Lærer\n";
+    let r = upload(&mut leader, "personale.csv", file.as_bytes().to_vec(), "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let job = r.location().to_string();
+    let preview = settle(&mut leader, &job).await;
+    assert!(
+        preview.body.contains("2 rækker kan ikke importeres"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview
+            .body
+            .contains("«ikke-en-mail» er ikke en e-mailadresse.")
+    );
+
+    let report = leader.get(&format!("{job}/fejlrapport.csv")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    let text = report
+        .body
+        .strip_prefix('\u{feff}')
+        .expect("a BOM for Excel");
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let (cmd, sum) = (&rows[0], &rows[1]);
+    assert_eq!(cmd[0], "3", "line 3 of the file");
+    assert!(cmd[1].starts_with("'="), "the name is text: {:?}", cmd[1]);
+    assert_eq!(cmd[1], "'=cmd|' /C calc'!A0", "and otherwise as typed");
+    assert_eq!(cmd[2], "ikke-en-mail");
+    assert!(cmd[5].contains("«ikke-en-mail» er ikke en e-mailadresse."));
+    assert_eq!(sum[1], "Bo Berg");
+    assert!(
+        sum[2].starts_with("'@SUM"),
+        "a broken e-mail is text too: {:?}",
+        sum[2]
+    );
+    // Nothing was imported by looking at the report.
+    assert_eq!(
+        app.count("SELECT count(*) FROM staff WHERE name LIKE '%calc%'")
+            .await,
+        0
+    );
+    app.finish().await;
+}

@@ -477,3 +477,120 @@ async fn lists_sort_in_danish_search_filter_and_page() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_same_email_spelled_two_unicode_ways_is_one_person() {
+    let app = TestApp::demo().await;
+    let school = app
+        .id_of("SELECT id FROM organisations WHERE name = 'Hedelundskolen (demo)'")
+        .await
+        .to_string();
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let t = csrf(&mut coord).await;
+    // As a Mac types it: e followed by a combining acute accent (NFD).
+    let r = coord
+        .post_form(
+            "/medarbejdere/ny",
+            &[
+                ("csrf", &t),
+                ("name", "Rene\u{301} Lund"),
+                ("email", "rene\u{301}@skole.dk"),
+                ("job_role", "laerer"),
+                ("organisation_id", &school),
+                ("active", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = coord.get(r.location()).await;
+    assert!(page.body.contains("Ændringerne er gemt."));
+    assert!(
+        page.body.contains("Ren\u{e9} Lund") && page.body.contains("ren\u{e9}@skole.dk"),
+        "shown with the composed letter"
+    );
+    // As Windows types it (NFC), with capitals.
+    let r = coord
+        .post_form(
+            "/medarbejdere/ny",
+            &[
+                ("csrf", &t),
+                ("name", "Ren\u{e9} Lund"),
+                ("email", "Ren\u{e9}@Skole.dk"),
+                ("job_role", "laerer"),
+                ("organisation_id", &school),
+                ("active", "ja"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.h1());
+    assert!(
+        r.body
+            .contains("Der findes allerede en medarbejder med den e-mailadresse."),
+        "the second is refused as a duplicate"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM staff WHERE lower(email) = 'ren\u{e9}@skole.dk'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM staff WHERE name LIKE 'Ren%Lund'")
+            .await,
+        1,
+        "one person, not two"
+    );
+    let (name, email): (String, String) =
+        sqlx::query_as("SELECT name, email FROM staff WHERE name LIKE 'Ren%Lund'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "Ren\u{e9} Lund", "the name is stored in NFC");
+    assert_eq!(email, "ren\u{e9}@skole.dk", "the e-mail too");
+    // Searching with either spelling finds the person.
+    for q in ["rene%CC%81", "ren%C3%A9"] {
+        let list = coord.get(&format!("/medarbejdere?q={q}")).await;
+        assert!(list.body.contains("Viser 1–1 af 1."), "q={q}");
+        assert!(list.body.contains("Ren\u{e9} Lund"), "q={q}");
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn static_files_come_from_the_configured_folder() {
+    let dir = std::env::temp_dir().join(format!("udsyn-static-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("css")).unwrap();
+    let content = "/* probe */ .udsyn-probe { color: rebeccapurple; }\n";
+    std::fs::write(dir.join("css/probe.css"), content).unwrap();
+    let mut config = udsyn::config::Config::from_env().unwrap();
+    config.static_dir = dir.clone();
+    let app = TestApp::with_config(config).await;
+    let mut c = app.client();
+    let css = c.get("/static/css/probe.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.body, content);
+    assert!(
+        css.headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        css.headers
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("max-age=31536000")
+    );
+    // Only that folder: the bundled files are not served from elsewhere, nor anything above it.
+    let bundled = c.get("/static/app.css").await;
+    assert_eq!(bundled.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get("/static/..%2F..%2Fetc%2Fpasswd").await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.finish().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
