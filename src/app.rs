@@ -49,6 +49,15 @@ impl Deref for AppState {
 pub fn router(state: AppState) -> Router {
     let static_files = Router::new()
         .fallback_service(ServeDir::new(&state.config.static_dir))
+        // ServeDir answers 500 to a file name the disk refuses (longer than 255 bytes); to a
+        // visitor that is a file that does not exist.
+        .layer(middleware::map_response(|r: Response| async move {
+            if r.status() == StatusCode::INTERNAL_SERVER_ERROR {
+                AppError::NotFound.into_response()
+            } else {
+                r
+            }
+        }))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -109,6 +118,31 @@ pub fn router(state: AppState) -> Router {
             "/mobiliteter/{id}/status",
             post(web::mobilities::change_status),
         )
+        .route(
+            "/mobiliteter/{id}/tilskud",
+            get(web::grants::form).post(web::grants::save),
+        )
+        .route(
+            "/mobiliteter/{id}/tilskud/genberegn",
+            post(web::grants::recompute),
+        )
+        .route("/projekter/{id}/bm-eksport.csv", get(web::bm::export::csv))
+        .route(
+            "/projekter/{id}/bm-eksport.xlsx",
+            get(web::bm::export::xlsx),
+        )
+        .route(
+            "/projekter/{id}/bm-kolonner",
+            get(web::bm::columns::form).post(web::bm::columns::save),
+        )
+        .route(
+            "/projekter/{id}/bm-import",
+            get(web::bm::compare::form).post(web::bm::compare::upload),
+        )
+        .route(
+            "/projekter/{id}/bm-import/anvend",
+            post(web::bm::apply::apply),
+        )
         .route("/mine-mobiliteter", get(web::mobilities::mine))
         .route(
             "/mobiliteter/{id}/rapport",
@@ -155,6 +189,30 @@ pub fn router(state: AppState) -> Router {
             "/indikatorer/{id}/maaling",
             get(web::goals::measure_form).post(web::goals::measure),
         )
+        .route("/projekter", get(web::projects::list))
+        .route(
+            "/projekter/ny",
+            get(web::projects::new_form).post(web::projects::create),
+        )
+        .route("/projekter/{id}", get(web::projects::show))
+        .route(
+            "/projekter/{id}/rediger",
+            get(web::projects::edit_form).post(web::projects::update),
+        )
+        .route("/projekter/{id}/maal", get(web::projects::targets))
+        .route("/projekter/{id}/genberegn", post(web::projects::recompute))
+        .route("/satser", get(web::rates::list))
+        .route(
+            "/satser/import",
+            get(web::rates::import_form).post(web::rates::import),
+        )
+        .route("/satser/{year}", get(web::rates::show))
+        .route(
+            "/satser/{year}/rediger",
+            get(web::rates::edit_form).post(web::rates::update),
+        )
+        .route("/satser/{year}/kopier", post(web::rates::copy))
+        .route("/satser/{year}/{file}", get(web::rates::export))
         .route("/brugere", get(web::accounts::list))
         .route(
             "/brugere/ny",

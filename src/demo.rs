@@ -686,13 +686,14 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
         .bind(date(*end))
         .fetch_one(&mut **tx)
         .await?;
-        // The awarded amount split over the budget categories as a grant agreement does.
+        // The awarded amount split over the budget categories as a grant agreement does; the
+        // 2024 project's two preparatory visits cost more than its small share for them.
         sqlx::query(
             "INSERT INTO project_budget (project_id, category, awarded_cents)
              SELECT $1, c, round($2 * share)::bigint
              FROM (VALUES ('travel', 0.30), ('individual_support', 0.42),
                           ('organisational_support', 0.18), ('course_fees', 0.06),
-                          ('preparatory_visit', 0.04)) AS b(c, share)",
+                          ('preparatory_visit', 0.02)) AS b(c, share)",
         )
         .bind(id)
         .bind(euro * 100)
@@ -761,6 +762,18 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
 
     insert_measurements(tx, &school_ids).await?;
     insert_learning(tx, &mobility_ids, &staff_ids).await?;
+
+    // Schools get their town's coordinates, as the school form does; then every mobility's grant
+    // is computed with its call year's rates.
+    sqlx::query(
+        "UPDATE organisations o SET latitude = pl.latitude, longitude = pl.longitude
+         FROM (SELECT DISTINCT ON (lower(name)) name, latitude, longitude FROM places
+               WHERE country_code = 'DK' ORDER BY lower(name), population DESC) pl
+         WHERE lower(pl.name) = lower(o.city)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    crate::db::grants::recompute(tx, &mobility_ids).await?;
 
     sqlx::query(
         "INSERT INTO audit_log (action, entity, entity_id, reason)

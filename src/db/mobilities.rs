@@ -420,13 +420,21 @@ pub async fn update(
 }
 
 async fn replace_links(db: &mut sqlx::PgConnection, id: Uuid, i: &Input) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM mobility_participants WHERE mobility_id = $1")
+    // People who stay keep what is recorded about their participation (the grant's inputs, the
+    // fewer-opportunities flag); only those taken off are removed.
+    let (people, roles): (Vec<Uuid>, Vec<String>) = i.participants.iter().cloned().unzip();
+    sqlx::query("DELETE FROM mobility_participants WHERE mobility_id = $1 AND staff_id <> ALL($2)")
         .bind(id)
+        .bind(&people)
         .execute(&mut *db)
         .await?;
-    let (people, roles): (Vec<Uuid>, Vec<String>) = i.participants.iter().cloned().unzip();
     sqlx::query(
-        "INSERT INTO mobility_participants (mobility_id, staff_id, role) SELECT $1, s, r FROM unnest($2::uuid[], $3::text[]) AS t(s, r)",
+        "INSERT INTO mobility_participants (mobility_id, staff_id, role)
+         SELECT $1, s, r FROM unnest($2::uuid[], $3::text[]) AS t(s, r)
+         ON CONFLICT (mobility_id, staff_id) DO UPDATE
+         SET role = EXCLUDED.role,
+             fewer_opportunities = mobility_participants.fewer_opportunities
+                                   AND EXCLUDED.role = 'deltager'",
     )
     .bind(id)
     .bind(&people)

@@ -6,13 +6,16 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bm;
 pub mod connect;
 pub mod goals;
+pub mod grants;
 pub mod imports;
 pub mod mobilities;
 pub mod organisations;
 pub mod partners;
 pub mod places;
+pub mod projects;
 pub mod rates;
 pub mod reports;
 pub mod sessions;

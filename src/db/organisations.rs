@@ -19,11 +19,21 @@ pub struct Organisation {
     pub website: String,
     pub active: bool,
     pub is_demo: bool,
+    /// The town's coordinates from the towns table, for the travel grant's distance.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 const COLUMNS: &str =
     "o.id, o.name, o.kind, o.oid, o.is_coordinator, o.address, o.postcode, o.city,
-    o.exclusion_pct::float8 AS exclusion_pct, o.contact_name, o.contact_email, o.website, o.active, o.is_demo";
+    o.exclusion_pct::float8 AS exclusion_pct, o.contact_name, o.contact_email, o.website, o.active, o.is_demo,
+    o.latitude, o.longitude";
+
+/// The Danish town of that name with the most inhabitants, from the towns table: where a school
+/// is, for the distance to the host.
+const TOWN: &str = "(SELECT pl.latitude, pl.longitude FROM places pl
+                     WHERE pl.country_code = 'DK' AND lower(pl.name) = lower(trim($6))
+                     ORDER BY pl.population DESC LIMIT 1)";
 
 #[derive(Debug, FromRow)]
 pub struct Listed {
@@ -73,11 +83,13 @@ pub struct Input {
 }
 
 pub async fn insert(db: impl PgExecutor<'_>, i: &Input) -> sqlx::Result<Uuid> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "INSERT INTO organisations (name, kind, oid, address, postcode, city, exclusion_pct,
-             contact_name, contact_email, website, active)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
+                 contact_name, contact_email, website, active, latitude, longitude)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, t.latitude, t.longitude
+             FROM (SELECT 1) one LEFT JOIN LATERAL {TOWN} t ON true
+             RETURNING id"
+    ))
     .bind(&i.name)
     .bind(&i.kind)
     .bind(&i.oid)
@@ -95,10 +107,14 @@ pub async fn insert(db: impl PgExecutor<'_>, i: &Input) -> sqlx::Result<Uuid> {
 
 pub async fn update(db: impl PgExecutor<'_>, id: Uuid, i: &Input) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE organisations SET name = $2, kind = $3, oid = $4, address = $5, postcode = $6, city = $7,
-             exclusion_pct = $8, contact_name = $9, contact_email = $10, website = $11, active = $12,
-             updated_at = now()
-         WHERE id = $1",
+        &format!(
+            "UPDATE organisations o SET name = $2, kind = $3, oid = $4, address = $5, postcode = $6,
+                 city = $7, exclusion_pct = $8, contact_name = $9, contact_email = $10, website = $11,
+                 active = $12, latitude = t.latitude, longitude = t.longitude, updated_at = now()
+             FROM (SELECT 1) one LEFT JOIN LATERAL {} t ON true
+             WHERE o.id = $1",
+            TOWN.replace("$6", "$7")
+        ),
     )
     .bind(id)
     .bind(&i.name)

@@ -1,12 +1,15 @@
 //! Pure types and rules of the consortium: no I/O.
 
+pub mod bm;
 pub mod format;
 pub mod grant;
 pub mod ics;
 pub mod kinds;
 pub mod learning;
 pub mod mobility;
+pub mod money_input;
 pub mod progress;
+pub mod sheet;
 pub mod staff_import;
 pub mod validate;
 

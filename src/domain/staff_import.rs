@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::JobRole;
+use super::sheet::{self, Table, header_key};
 
 /// The most rows one file may hold.
 pub const MAX_ROWS: usize = 50_000;
@@ -21,188 +22,22 @@ pub struct RawRow {
     pub school: String,
 }
 
-/// Reads a file into rows, or says in Danish why it cannot.
-pub fn read(bytes: &[u8], filename: &str) -> Result<Vec<RawRow>, String> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err("Filen er tom.".into());
-    }
-    let lower = filename.to_lowercase();
-    let table = if bytes.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") {
-        read_xlsx(bytes)?
-    } else if lower.ends_with(".xls") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(
-            "Gamle Excel-filer (.xls) kan ikke læses. Gem arket som .xlsx eller CSV, og prøv igen."
-                .into(),
-        );
-    } else {
-        read_csv(&decode(bytes)?)?
-    };
-    rows(table)
-}
-
-/// Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, which is what
-/// Danish Excel writes when it saves CSV.
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8(rest.to_vec()).map_err(|_| "Filen siger, den er UTF-8, men indeholder ugyldige tegn. Gem den igen som CSV (UTF-8).".into());
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let enc = if bytes[0] == 0xFF {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
-        let (text, _, bad) = enc.decode(bytes);
-        return if bad {
-            Err("Filen kunne ikke læses som UTF-16-tekst.".into())
-        } else {
-            Ok(text.into_owned())
-        };
-    }
-    if bytes.contains(&0) {
-        return Err("Filen er hverken en CSV-fil eller et Excel-ark (.xlsx).".into());
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(_) => Ok(encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned()),
-    }
-}
-
-type Table = Vec<(u32, Vec<String>)>;
-
-fn read_csv(text: &str) -> Result<Table, String> {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = [b';', b',', b'\t']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .unwrap_or(b';');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    // Numbered as the spreadsheet shows them: a quoted cell with line breaks is still one row.
-    for (i, record) in reader.records().enumerate() {
-        let record =
-            record.map_err(|e| format!("CSV-filen kunne ikke læses: {}", csv_error(&e)))?;
-        let line = i as u32 + 1;
-        out.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
-        if out.len() > MAX_ROWS + 1 {
-            return Err(format!(
-                "Filen har mere end {} rækker. Del den op i flere filer.",
-                super::format::thousands(MAX_ROWS as i64)
-            ));
-        }
-    }
-    Ok(out)
-}
-
-fn csv_error(e: &csv::Error) -> String {
-    match e.position() {
-        Some(p) => format!("fejl i linje {}", p.line()),
-        None => "filen har et ugyldigt format".into(),
-    }
-}
-
 /// The most columns a staff list's sheet may use; real lists have a handful.
 pub const MAX_COLUMNS: u32 = 100;
 /// The most bytes the parts of one XLSX file may unpack to, all parts together. A staff list of
 /// 50 000 rows unpacks to well under this; a "zip bomb" unpacks to far more.
 pub const MAX_XLSX_UNPACKED: u64 = 100 * 1024 * 1024;
 
-fn too_many_rows() -> String {
-    format!(
-        "Filen har mere end {} rækker. Del den op i flere filer.",
-        super::format::thousands(MAX_ROWS as i64)
-    )
-}
+const LIMITS: sheet::Limits = sheet::Limits {
+    max_rows: MAX_ROWS,
+    max_columns: MAX_COLUMNS,
+    max_unpacked: MAX_XLSX_UNPACKED,
+    content: "medarbejderlisten",
+};
 
-/// Checks what an XLSX file would make Udsyn allocate before a spreadsheet reader opens it: each
-/// part is unpacked into nothing, counting bytes, and reading stops at the limit. The sizes the
-/// file declares are not trusted, since a crafted file can lie about them.
-fn check_xlsx_size(bytes: &[u8]) -> Result<(), String> {
-    let unreadable = || {
-        "Excel-filen kunne ikke åbnes. Er den beskadiget eller beskyttet med adgangskode?"
-            .to_string()
-    };
-    let too_big = || {
-        format!(
-            "Excel-filen fylder mere end {} MB, når den pakkes ud. Gem kun medarbejderlisten i et nyt ark, og prøv igen.",
-            MAX_XLSX_UNPACKED / (1024 * 1024)
-        )
-    };
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
-    if zip.len() > 1_000 {
-        return Err(unreadable());
-    }
-    let mut left = MAX_XLSX_UNPACKED;
-    for i in 0..zip.len() {
-        let mut part = zip.by_index(i).map_err(|_| unreadable())?;
-        if part.size() > left {
-            return Err(too_big());
-        }
-        let read = std::io::copy(
-            &mut std::io::Read::take(&mut part, left + 1),
-            &mut std::io::sink(),
-        )
-        .map_err(|_| unreadable())?;
-        if read > left {
-            return Err(too_big());
-        }
-        left -= read;
-    }
-    Ok(())
-}
-
-/// Reads the first sheet cell by cell. The sheet's declared dimensions are not used: a sheet with
-/// one cell far out at XFD1048576 would otherwise be allocated as a grid of 17 billion cells.
-/// Rows past `MAX_ROWS + 1` and columns past `MAX_COLUMNS` are refused as they are met.
-fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
-    use calamine::{DataRef, Reader, Xlsx};
-    check_xlsx_size(bytes)?;
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| {
-        "Excel-filen kunne ikke åbnes. Er den beskadiget eller beskyttet med adgangskode?"
-            .to_string()
-    })?;
-    let first = book
-        .sheet_names()
-        .into_iter()
-        .next()
-        .ok_or("Excel-filen har intet ark.")?;
-    let unreadable = || "Det første ark i Excel-filen kunne ikke læses.".to_string();
-    let mut cells = book
-        .worksheet_cells_reader(&first)
-        .map_err(|_| unreadable())?;
-    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
-    while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
-        let (row, col) = cell.get_position();
-        if row as usize > MAX_ROWS {
-            return Err(too_many_rows());
-        }
-        if col >= MAX_COLUMNS {
-            return Err(format!(
-                "Arket bruger mere end {MAX_COLUMNS} kolonner (en celle i række {}). Slet de celler, der ikke hører til medarbejderlisten, og gem igen.",
-                super::format::thousands(row as i64 + 1)
-            ));
-        }
-        let text = match cell.get_value() {
-            DataRef::Empty => continue,
-            DataRef::String(s) => s.trim().to_string(),
-            DataRef::SharedString(s) => s.trim().to_string(),
-            DataRef::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-            other => calamine::Data::from(other.clone())
-                .to_string()
-                .trim()
-                .to_string(),
-        };
-        let cells = rows.entry(row).or_default();
-        if cells.len() <= col as usize {
-            cells.resize(col as usize + 1, String::new());
-        }
-        cells[col as usize] = text;
-    }
-    Ok(rows.into_iter().map(|(r, cells)| (r + 1, cells)).collect())
+/// Reads a file into rows, or says in Danish why it cannot.
+pub fn read(bytes: &[u8], filename: &str) -> Result<Vec<RawRow>, String> {
+    rows(sheet::read(bytes, filename, &LIMITS)?)
 }
 
 #[derive(Debug, Default)]
@@ -213,14 +48,6 @@ struct Columns {
     email: Option<usize>,
     job_role: Option<usize>,
     school: Option<usize>,
-}
-
-fn header_key(h: &str) -> String {
-    h.trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
 }
 
 fn columns(headers: &[String]) -> Result<Columns, String> {

@@ -213,6 +213,18 @@ pub fn decimal_dot(input: &str, dot: Dot) -> Option<f64> {
     normalised.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// An optional amount in euro that cannot be negative (a real cost, an awarded amount), as whole
+/// cents; read as `money_input::euro_cents` reads it. Empty is `None`; `what` names the field.
+pub fn euro_cents(input: &str, what: &str) -> Result<Option<i64>, String> {
+    if input.trim().is_empty() {
+        return Ok(None);
+    }
+    match super::money_input::euro_cents(input, what)? {
+        c if c < 0 => Err(format!("{what}: beløbet kan ikke være negativt.")),
+        c => Ok(Some(c)),
+    }
+}
+
 /// An optional decimal within `[min, max]`; `what` names it in the message.
 pub fn decimal_in(input: &str, min: f64, max: f64, what: &str) -> Result<Option<f64>, String> {
     decimal_in_dot(input, min, max, what, Dot::Thousands)
@@ -304,11 +316,17 @@ mod number_tests {
         assert_eq!(decimal_dot("56.139", Dot::Decimal), Some(56.139));
         assert_eq!(decimal_dot("56,139", Dot::Decimal), Some(56.139));
         assert_eq!(decimal_dot("1.234,5", Dot::Decimal), None);
-        assert!(
-            decimal_in("101", 0.0, 100.0, "Procenten")
-                .unwrap_err()
-                .contains("mellem 0 og 100")
+    }
+
+    #[test]
+    fn euro_amounts_as_cents() {
+        assert_eq!(euro_cents("1.188,50", "x"), Ok(Some(118_850)));
+        assert_eq!(euro_cents("395", "x"), Ok(Some(39_500)));
+        assert_eq!(euro_cents(" ", "x"), Ok(None));
+        assert_eq!(
+            euro_cents("-5", "Rejse"),
+            Err("Rejse: beløbet kan ikke være negativt.".into())
         );
-        assert_eq!(decimal_in("", 0.0, 100.0, "x"), Ok(None));
+        assert!(euro_cents("tolv", "x").is_err());
     }
 }

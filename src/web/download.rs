@@ -43,6 +43,15 @@ pub fn xlsx(filename: &str, mut book: rust_xlsxwriter::Workbook) -> Result<Respo
     ))
 }
 
+/// A JSON attachment (UTF-8) of a document already written.
+pub fn json(filename: &str, body: String) -> Response {
+    attachment(
+        filename,
+        "application/json; charset=utf-8",
+        body.into_bytes(),
+    )
+}
+
 fn attachment(filename: &str, content_type: &str, body: Vec<u8>) -> Response {
     (
         [

@@ -58,14 +58,23 @@ pub struct FormErrors {
 
 #[derive(Debug)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The id of the field the message belongs to (the error summary links to it).
+    pub field: std::borrow::Cow<'static, str>,
     pub message: String,
 }
 
 impl FormErrors {
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
         self.list.push(FieldError {
-            field,
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// A message on a field whose id is made at run time (one of several rows of a form).
+    pub fn add_to(&mut self, field: String, message: impl Into<String>) {
+        self.list.push(FieldError {
+            field: field.into(),
             message: message.into(),
         });
     }

@@ -819,6 +819,7 @@ pub async fn create(
         };
         let mut tx = state.pool.begin().await?;
         let id = db::mobilities::insert(&mut tx, &input, user.account_id, status).await?;
+        db::grants::recompute(&mut tx, &[id]).await?;
         let after = db::mobilities::snapshot(&mut *tx, id).await?;
         let action = if status == "indstillet" {
             "mobilitet oprettet og indstillet"
@@ -971,6 +972,7 @@ pub async fn update(
         let mut tx = state.pool.begin().await?;
         let before = db::mobilities::snapshot(&mut *tx, id).await?;
         if db::mobilities::update(&mut tx, id, f.version, &input, new_status).await? {
+            db::grants::recompute(&mut tx, &[id]).await?;
             let after = db::mobilities::snapshot(&mut *tx, id).await?;
             let action = if submit {
                 "mobilitet ændret og indstillet"
@@ -1049,6 +1051,7 @@ struct ShowPage {
     csrf: String,
     limits_unverified: bool,
     reports: Vec<ReportLine>,
+    grant: Option<super::grants::Section>,
 }
 
 /// A participant's report as the mobility's page lists it.
@@ -1167,7 +1170,9 @@ async fn show_page(
     } else {
         Vec::new()
     };
+    let grant = super::grants::section(state, user, m.id, &people).await?;
     Ok(ShowPage {
+        grant,
         reports,
         layout: Layout::new(
             &format!("{} hos {}", m.activity_name, m.partner_name),

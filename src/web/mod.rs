@@ -2,10 +2,12 @@
 
 pub mod about;
 pub mod accounts;
+pub mod bm;
 pub mod calendar;
 pub mod download;
 pub mod forms;
 pub mod goals;
+pub mod grants;
 pub mod health;
 pub mod history;
 pub mod import;
@@ -15,6 +17,8 @@ pub mod login;
 pub mod mobilities;
 pub mod overview;
 pub mod partners;
+pub mod projects;
+pub mod rates;
 pub mod reports;
 pub mod schools;
 pub mod staff;
@@ -74,6 +78,7 @@ impl Layout {
                 items.push(("/maal".into(), "Mål", "maal"));
                 items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
+                items.push(("/projekter".into(), "Budget", "projekter"));
                 items.push(("/skoler".into(), "Skoler", "skoler"));
                 items.push(("/medarbejdere".into(), "Medarbejdere", "medarbejdere"));
                 items.push(("/partnere".into(), "Partnere", "partnere"));
@@ -85,6 +90,7 @@ impl Layout {
                 items.push(("/maal".into(), "Mål", "maal"));
                 items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
+                items.push(("/projekter".into(), "Budget", "projekter"));
                 if let Some(org) = user.organisation_id {
                     items.push((format!("/skoler/{org}"), "Min skole", "skoler"));
                 }

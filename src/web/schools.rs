@@ -166,6 +166,7 @@ struct ShowPage {
     can_edit: bool,
     saved: bool,
     history: Vec<history::Entry>,
+    coordinates: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -226,6 +227,10 @@ pub async fn show(
         Vec::new()
     };
     let page = ShowPage {
+        coordinates: match (org.latitude, org.longitude) {
+            (Some(lat), Some(lon)) => Some(super::partners::coordinates(lat, lon)),
+            _ => None,
+        },
         layout: Layout::new(&org.name, "skoler", &user),
         kind: label_or_code(&org.kind, OrgKind::from_code, OrgKind::label),
         exclusion: org.exclusion_pct.map(percent).unwrap_or_default(),
@@ -482,6 +487,9 @@ pub async fn update(
             let before = audit::snapshot(&mut *tx, audit::Table::Organisations, id).await?;
             match db::organisations::update(&mut *tx, id, &input).await {
                 Ok(()) => {
+                    if input.city != org.city {
+                        db::grants::recompute_school(&mut tx, id).await?;
+                    }
                     let after = audit::snapshot(&mut *tx, audit::Table::Organisations, id).await?;
                     let action = match (org.active, input.active) {
                         (true, false) => "skole udtrådt",

@@ -2,6 +2,11 @@
 //! the real router, and a small browser-like client that keeps cookies and posts forms.
 #![allow(dead_code)]
 
+pub mod demo_ids;
+pub mod fuzz;
+#[allow(unused_imports)]
+pub use demo_ids::{Ids, ids};
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
