@@ -131,14 +131,8 @@ pub fn router(state: AppState) -> Router {
             "/projekter/{id}/bm-eksport.xlsx",
             get(web::bm::export::xlsx),
         )
-        .route(
-            "/projekter/{id}/bm-kolonner",
-            get(web::bm::columns::form).post(web::bm::columns::save),
-        )
-        .route(
-            "/projekter/{id}/bm-import",
-            get(web::bm::compare::form).post(web::bm::compare::upload),
-        )
+        .route("/projekter/{id}/bm-kolonner", get(web::bm::columns::form))
+        .route("/projekter/{id}/bm-import", get(web::bm::compare::form))
         .route(
             "/projekter/{id}/bm-import/anvend",
             post(web::bm::apply::apply),
@@ -244,10 +238,22 @@ pub fn router(state: AppState) -> Router {
         })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
-        // Staff lists are larger than forms: this route has its own limit.
+        // Staff lists and BM files are larger than forms: these routes have their own limit.
         .route(
             "/medarbejdere/import",
             post(web::import::upload)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(import_max))
+                .layer::<_, Infallible>(RequestBodyLimitLayer::new(import_max)),
+        )
+        .route(
+            "/projekter/{id}/bm-kolonner",
+            post(web::bm::columns::save)
+                .layer::<_, Infallible>(DefaultBodyLimit::max(import_max))
+                .layer::<_, Infallible>(RequestBodyLimitLayer::new(import_max)),
+        )
+        .route(
+            "/projekter/{id}/bm-import",
+            post(web::bm::compare::upload)
                 .layer::<_, Infallible>(DefaultBodyLimit::max(import_max))
                 .layer::<_, Infallible>(RequestBodyLimitLayer::new(import_max)),
         )

@@ -692,7 +692,7 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
             "INSERT INTO project_budget (project_id, category, awarded_cents)
              SELECT $1, c, round($2 * share)::bigint
              FROM (VALUES ('travel', 0.30), ('individual_support', 0.42),
-                          ('organisational_support', 0.18), ('course_fees', 0.06),
+                          ('organisational_support', 0.18), ('course_fees', 0.08),
                           ('preparatory_visit', 0.02)) AS b(c, share)",
         )
         .bind(id)
