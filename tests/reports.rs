@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use axum::http::StatusCode;
 use common::*;
 use uuid::Uuid;
@@ -446,93 +444,10 @@ async fn reminders_go_to_the_outbox_once_a_day_and_leaders_see_their_school() {
     app.finish().await;
 }
 
-/// A real SMTP server on this machine: Python's aiosmtpd, writing each mail into a maildir.
-struct SmtpServer {
-    child: std::process::Child,
-    port: u16,
-    maildir: std::path::PathBuf,
-}
-
-impl SmtpServer {
-    fn start() -> SmtpServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let maildir = std::env::temp_dir().join(format!("udsyn-mail-{}", Uuid::new_v4().simple()));
-        let child = std::process::Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("python3 runs (the tests need Python 3 with aiosmtpd: python3 -m pip install aiosmtpd)");
-        let server = SmtpServer {
-            child,
-            port,
-            maildir,
-        };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return server;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let mut s = server;
-        let out = s.child.wait_with_output_ref();
-        panic!("aiosmtpd did not start; install it with: python3 -m pip install aiosmtpd\n{out}");
-    }
-
-    /// The mails received, each decoded by Python's e-mail parser as "to|subject|body".
-    fn received(&self) -> Vec<String> {
-        let script = r#"
-import mailbox, sys
-from email.header import decode_header, make_header
-for m in mailbox.Maildir(sys.argv[1], create=False):
-    body = m.get_payload(decode=True).decode('utf-8')
-    print(m['To'] + '|' + str(make_header(decode_header(m['Subject']))) + '|' + body.replace('\n', ' ') + '\x1e')
-"#;
-        let out = std::process::Command::new("python3")
-            .args(["-c", script])
-            .arg(&self.maildir)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .split('\x1e')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-}
-
-trait WaitRef {
-    fn wait_with_output_ref(&mut self) -> String;
-}
-
-impl WaitRef for std::process::Child {
-    fn wait_with_output_ref(&mut self) -> String {
-        let _ = self.kill();
-        let mut err = String::new();
-        if let Some(mut e) = self.stderr.take() {
-            use std::io::Read;
-            let _ = e.read_to_string(&mut err);
-        }
-        err
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.maildir);
-    }
-}
-
 #[tokio::test]
 async fn reminder_mail_arrives_at_a_real_smtp_server() {
-    let smtp = SmtpServer::start();
+    // A real SMTP server on this machine, started by the test (tests/common/smtp.rs).
+    let smtp = common::smtp::SmtpServer::start().await;
     let mut config = udsyn::config::Config::from_env().unwrap();
     config.smtp = Some(udsyn::config::Smtp {
         host: "127.0.0.1".into(),
@@ -556,18 +471,19 @@ async fn reminder_mail_arrives_at_a_real_smtp_server() {
     );
     let mails = smtp.received();
     assert_eq!(mails.len(), 4, "{mails:?}");
-    let camilla = mails
+    let (_, subject, body) = mails
         .iter()
-        .find(|m| m.starts_with("camilla.ravn@engbakke.demo.udsyn.dk|"))
+        .find(|m| m.0 == "camilla.ravn@engbakke.demo.udsyn.dk")
         .expect("Camilla's reminder arrived");
-    assert!(camilla.contains("|Påmindelse: din rapport om Jobshadowing hos Het Kompas, school voor speciaal onderwijs (demo)|"));
-    assert!(
-        camilla.contains("Kære Camilla Ravn")
-            && camilla.contains(&format!(
-                "/mobiliteter/{}/rapport",
-                utrecht(&app).await.mobility
-            ))
+    assert_eq!(
+        subject,
+        "Påmindelse: din rapport om Jobshadowing hos Het Kompas, school voor speciaal onderwijs (demo)"
     );
+    assert!(body.contains("Kære Camilla Ravn"), "{body}");
+    assert!(body.contains(&format!(
+        "/mobiliteter/{}/rapport",
+        utrecht(&app).await.mobility
+    )));
     assert_eq!(
         app.count("SELECT count(*) FROM reminders WHERE via = 'smtp'")
             .await,
