@@ -95,3 +95,22 @@ pub async fn history(
     .fetch_all(db)
     .await
 }
+
+/// The changes to a mobility saved after `version`, oldest first: what someone else did while a
+/// person edited it.
+pub async fn mobility_changes_since(
+    db: impl PgExecutor<'_>,
+    mobility: Uuid,
+    version: i32,
+) -> sqlx::Result<Vec<Row>> {
+    sqlx::query_as(
+        "SELECT l.at, coalesce(s.name, a.email) AS who, l.action, l.reason, l.before, l.after
+         FROM audit_log l LEFT JOIN accounts a ON a.id = l.account_id LEFT JOIN staff s ON s.id = a.staff_id
+         WHERE l.entity = 'mobility' AND l.entity_id = $1 AND (l.after->>'version')::int > $2
+         ORDER BY l.at, l.id",
+    )
+    .bind(mobility.to_string())
+    .bind(version)
+    .fetch_all(db)
+    .await
+}

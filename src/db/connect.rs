@@ -135,6 +135,11 @@ pub async fn open_pool(server: &Server, database: &str, max: u32) -> anyhow::Res
     Ok(pool)
 }
 
+/// `SELECT 1`: whether the database answers, for the readiness check.
+pub async fn ping(db: impl sqlx::PgExecutor<'_>) -> sqlx::Result<i32> {
+    sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(db).await
+}
+
 /// Runs the migrations. sqlx takes an advisory lock, so two instances starting at once are safe.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::migrate!("./migrations")

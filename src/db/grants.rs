@@ -398,32 +398,42 @@ pub async fn save_inputs(
     .bind(blended)
     .execute(&mut *db)
     .await?;
-    for r in rows {
-        sqlx::query(
-            "UPDATE mobility_participants
-             SET fewer_opportunities = $3 AND role = 'deltager', interrupted_days = $4,
-                 real_travel_cents = $5, expensive_travel = $6, course_fee_days = $7,
-                 course_fees_not_requested = $8, org_support_not_requested = $9,
-                 inclusion_real_cents = $10, inclusion_approved = $11,
-                 inclusion_justification = $12, exceptional_real_cents = $13
-             WHERE mobility_id = $1 AND staff_id = $2",
-        )
-        .bind(mobility)
-        .bind(r.staff_id)
-        .bind(r.fewer_opportunities)
-        .bind(r.interrupted_days)
-        .bind(r.real_travel_cents)
-        .bind(r.expensive_travel)
-        .bind(r.course_fee_days)
-        .bind(r.course_fees_not_requested)
-        .bind(r.org_support_not_requested)
-        .bind(r.inclusion_real_cents)
-        .bind(r.inclusion_approved)
-        .bind(&r.inclusion_justification)
-        .bind(r.exceptional_real_cents)
-        .execute(&mut *db)
-        .await?;
-    }
+    let col = |f: fn(&InputRow) -> Option<i64>| rows.iter().map(f).collect::<Vec<_>>();
+    let flag = |f: fn(&InputRow) -> bool| rows.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "UPDATE mobility_participants mp
+         SET fewer_opportunities = t.fewer AND mp.role = 'deltager', interrupted_days = t.interrupted,
+             real_travel_cents = t.real_travel, expensive_travel = t.expensive,
+             course_fee_days = t.course_days, course_fees_not_requested = t.course_not,
+             org_support_not_requested = t.org_not, inclusion_real_cents = t.inclusion,
+             inclusion_approved = t.approved, inclusion_justification = t.justification,
+             exceptional_real_cents = t.exceptional
+         FROM unnest($2::uuid[], $3::bool[], $4::smallint[], $5::bigint[], $6::bool[],
+                     $7::smallint[], $8::bool[], $9::bool[], $10::bigint[], $11::bool[],
+                     $12::text[], $13::bigint[])
+              AS t(staff, fewer, interrupted, real_travel, expensive, course_days, course_not,
+                   org_not, inclusion, approved, justification, exceptional)
+         WHERE mp.mobility_id = $1 AND mp.staff_id = t.staff",
+    )
+    .bind(mobility)
+    .bind(rows.iter().map(|r| r.staff_id).collect::<Vec<_>>())
+    .bind(flag(|r| r.fewer_opportunities))
+    .bind(rows.iter().map(|r| r.interrupted_days).collect::<Vec<_>>())
+    .bind(col(|r| r.real_travel_cents))
+    .bind(flag(|r| r.expensive_travel))
+    .bind(rows.iter().map(|r| r.course_fee_days).collect::<Vec<_>>())
+    .bind(flag(|r| r.course_fees_not_requested))
+    .bind(flag(|r| r.org_support_not_requested))
+    .bind(col(|r| r.inclusion_real_cents))
+    .bind(flag(|r| r.inclusion_approved))
+    .bind(
+        rows.iter()
+            .map(|r| r.inclusion_justification.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind(col(|r| r.exceptional_real_cents))
+    .execute(&mut *db)
+    .await?;
     recompute(db, &[mobility]).await
 }
 

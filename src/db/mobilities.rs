@@ -190,6 +190,19 @@ pub async fn participants(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec
     .await
 }
 
+/// Whether the person takes part in the mobility.
+pub async fn is_participant(
+    db: impl PgExecutor<'_>,
+    mobility: Uuid,
+    staff: Uuid,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM mobility_participants WHERE mobility_id = $1 AND staff_id = $2)")
+        .bind(mobility)
+        .bind(staff)
+        .fetch_one(db)
+        .await
+}
+
 /// The goals a mobility serves: (id, number, title).
 pub async fn goals(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<(Uuid, i16, String)>> {
     sqlx::query_as(

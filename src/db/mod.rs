@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod bm;
+pub mod calendar;
 pub mod connect;
 pub mod goals;
 pub mod grants;
@@ -17,11 +18,13 @@ pub mod partners;
 pub mod places;
 pub mod projects;
 pub mod rates;
+pub mod reflections;
+pub mod reminders;
 pub mod reports;
 pub mod sessions;
 pub mod staff;
 
-pub use connect::{Server, find_server, migrate, open_pool};
+pub use connect::{Server, find_server, migrate, open_pool, ping};
 
 /// The unique-constraint name of a database error, so forms can say what was taken.
 pub fn unique_violation(e: &sqlx::Error) -> Option<String> {

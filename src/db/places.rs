@@ -105,3 +105,10 @@ pub async fn get(db: impl PgExecutor<'_>, id: i32) -> sqlx::Result<Option<Place>
     .fetch_optional(db)
     .await
 }
+
+/// How many towns there are, and in how many countries.
+pub async fn counts(db: impl PgExecutor<'_>) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as("SELECT count(*), count(DISTINCT country_code) FROM places")
+        .fetch_one(db)
+        .await
+}

@@ -1,4 +1,6 @@
-//! Post-mobility reports, follow-ups, reflections, the knowledge base search and reminders.
+//! Post-mobility reports, follow-ups, the knowledge base search (reports and reflections) and
+//! what is owed and overdue. Reflections themselves are in [`super::reflections`], the reminders
+//! sent in [`super::reminders`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, PgExecutor};
@@ -332,6 +334,27 @@ pub async fn overdue(
     .bind(school)
     .bind(report_days)
     .bind(months)
+    .fetch_all(db)
+    .await
+}
+
+/// A person's completed mobilities whose report or follow-up is not done: (mobility, "activity hos
+/// partner", report, when it was submitted, whether it is submitted), by last day.
+pub type Unfinished = (Uuid, String, Option<Uuid>, Option<DateTime<Utc>>, bool);
+
+/// What a person may still owe: completed mobilities without a submitted report or a follow-up.
+pub async fn unfinished(db: impl PgExecutor<'_>, staff: Uuid) -> sqlx::Result<Vec<Unfinished>> {
+    sqlx::query_as(
+        "SELECT m.id, t.name_da || ' hos ' || p.name, r.id, r.submitted_at, coalesce(r.status = 'indsendt', false)
+         FROM mobility_participants mp JOIN mobilities m ON m.id = mp.mobility_id
+         JOIN partners p ON p.id = m.receiving_partner_id JOIN activity_types t ON t.code = m.activity_type
+         LEFT JOIN reports r ON r.mobility_id = m.id AND r.staff_id = mp.staff_id
+         LEFT JOIN follow_ups f ON f.report_id = r.id
+         WHERE mp.staff_id = $1 AND m.status IN ('gennemfoert', 'rapporteret', 'opfulgt')
+           AND (r.id IS NULL OR r.status = 'kladde' OR f.report_id IS NULL)
+         ORDER BY m.end_date",
+    )
+    .bind(staff)
     .fetch_all(db)
     .await
 }

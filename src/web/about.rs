@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use super::{Layout, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::db;
 use crate::error::AppError;
 
 #[derive(Template)]
@@ -22,10 +23,7 @@ pub async fn page(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
 ) -> Result<Response, AppError> {
-    let (places, countries): (i64, i64) =
-        sqlx::query_as("SELECT count(*), count(DISTINCT country_code) FROM places")
-            .fetch_one(&state.pool)
-            .await?;
+    let (places, countries) = db::places::counts(&state.pool).await?;
     let layout = match &user {
         Some(u) => Layout::new("Om Udsyn", "", u),
         None => Layout::public("Om Udsyn"),

@@ -6,13 +6,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use uuid::Uuid;
 
 use super::forms::{RawForm, check_csrf};
 use super::{Id, Layout, render};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, session};
+use crate::db;
 use crate::domain::{format, ics};
 use crate::error::AppError;
 
@@ -38,24 +39,19 @@ async fn page(
     user: &CurrentUser,
     new_link: Option<String>,
 ) -> Result<Response, AppError> {
-    let rows: Vec<(Uuid, Option<Uuid>, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, staff_id, created_at FROM calendar_feeds WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at",
-    )
-    .bind(user.account_id)
-    .fetch_all(&state.pool)
-    .await?;
+    let rows = db::calendar::of_account(&state.pool, user.account_id).await?;
     let p = CalendarPage {
         layout: Layout::new("Kalender", "", user),
         feeds: rows
             .into_iter()
-            .map(|(id, staff, at)| FeedLine {
-                id,
-                what: if staff.is_some() {
+            .map(|f| FeedLine {
+                id: f.id,
+                what: if f.staff_id.is_some() {
                     "Mine mobiliteter".into()
                 } else {
                     "Hele konsortiets mobiliteter".into()
                 },
-                created: format::timestamp(at),
+                created: format::timestamp(f.created_at),
             })
             .collect(),
         new_link,
@@ -98,13 +94,12 @@ pub async fn create(
         }
     };
     let token = session::new_token();
-    sqlx::query(
-        "INSERT INTO calendar_feeds (token_hash, account_id, staff_id) VALUES ($1, $2, $3)",
+    db::calendar::create(
+        &state.pool,
+        &session::token_hash(&token),
+        user.account_id,
+        staff,
     )
-    .bind(session::token_hash(&token))
-    .bind(user.account_id)
-    .bind(staff)
-    .execute(&state.pool)
     .await?;
     let link = format!("{}/kalender/{token}.ics", base_url(&state, &headers));
     page(&state, &user, Some(link)).await
@@ -117,28 +112,11 @@ pub async fn revoke(
     raw: RawForm,
 ) -> Result<Response, AppError> {
     check_csrf(&user, &raw.get("csrf"))?;
-    let r = sqlx::query("UPDATE calendar_feeds SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL")
-        .bind(id)
-        .bind(user.account_id)
-        .execute(&state.pool)
-        .await?;
-    if r.rows_affected() == 0 {
+    if !db::calendar::revoke(&state.pool, id, user.account_id).await? {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/kalender").into_response())
 }
-
-type FeedRow = (
-    Uuid,
-    String,
-    String,
-    String,
-    String,
-    String,
-    chrono::NaiveDate,
-    chrono::NaiveDate,
-    String,
-);
 
 /// The feed itself, fetched by a calendar program: no login, the address is the key.
 pub async fn feed(
@@ -147,32 +125,9 @@ pub async fn feed(
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
-    let feed: Option<(Option<Uuid>, Option<String>)> = sqlx::query_as(
-        "SELECT f.staff_id, s.name FROM calendar_feeds f
-         JOIN accounts a ON a.id = f.account_id AND a.active
-         LEFT JOIN staff s ON s.id = f.staff_id
-         WHERE f.token_hash = $1 AND f.revoked_at IS NULL AND coalesce(s.active, true)",
-    )
-    .bind(session::token_hash(token))
-    .fetch_optional(&state.pool)
-    .await?;
+    let feed = db::calendar::by_token(&state.pool, &session::token_hash(token)).await?;
     let (staff, name) = feed.ok_or(AppError::NotFound)?;
-    let rows: Vec<FeedRow> = sqlx::query_as(
-        "SELECT m.id, m.status, t.name_da, p.name, CASE WHEN m.venue_city <> '' THEN m.venue_city ELSE p.city END || ', ' || c.name_da,
-                (SELECT coalesce(string_agg(s.name, ', ' ORDER BY s.name), '') FROM mobility_participants mp JOIN staff s ON s.id = mp.staff_id WHERE mp.mobility_id = m.id),
-                m.start_date, m.end_date, o.name
-         FROM mobilities m
-         JOIN activity_types t ON t.code = m.activity_type
-         JOIN partners p ON p.id = m.receiving_partner_id
-         JOIN countries c ON c.code = p.country_code
-         JOIN organisations o ON o.id = m.organisation_id
-         WHERE m.status <> 'kladde'
-           AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM mobility_participants mp WHERE mp.mobility_id = m.id AND mp.staff_id = $1))
-         ORDER BY m.start_date",
-    )
-    .bind(staff)
-    .fetch_all(&state.pool)
-    .await?;
+    let rows = db::calendar::events(&state.pool, staff).await?;
     let base = base_url(&state, &headers);
     let events: Vec<ics::Event> = rows
         .into_iter()
