@@ -79,6 +79,17 @@ async fn open(config: &Config) -> anyhow::Result<(sqlx::PgPool, db::Server)> {
     let server = db::find_server(config).await?;
     let pool = db::open_pool(&server, &server.database, config.max_connections).await?;
     db::migrate(&pool).await?;
+    // Participant mobilities from before grants were computed (or whose computation was lost)
+    // get theirs now, so budgets and the BM file add up from the first page.
+    let mut tx = pool.begin().await?;
+    let n = db::grants::recompute_missing(&mut tx).await?;
+    tx.commit().await?;
+    if n > 0 {
+        tracing::info!(
+            mobilities = n,
+            "tilskud beregnet for mobiliteter uden tilskud"
+        );
+    }
     Ok((pool, server))
 }
 

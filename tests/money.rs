@@ -424,3 +424,36 @@ async fn a_schools_town_sets_the_distance_of_its_mobilities() {
     );
     app.finish().await;
 }
+
+/// Mobilities that have no grant kept (registered before grants were computed) get one when Udsyn
+/// starts, equal to what a recomputation gives.
+#[tokio::test]
+async fn grants_missing_at_start_are_computed() {
+    let app = TestApp::demo().await;
+    let total =
+        || app.count("SELECT coalesce(sum(total_cents), 0)::bigint FROM participant_grants");
+    let before = total().await;
+    let rows = app.count("SELECT count(*) FROM participant_grants").await;
+    sqlx::query("DELETE FROM participant_grants WHERE mobility_id IN (SELECT id FROM mobilities WHERE status <> 'kladde')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(total().await < before);
+    let mut tx = app.pool.begin().await.unwrap();
+    let n = udsyn::db::grants::recompute_missing(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(n > 0);
+    assert_eq!(total().await, before);
+    assert_eq!(
+        app.count("SELECT count(*) FROM participant_grants").await,
+        rows
+    );
+    let mut tx = app.pool.begin().await.unwrap();
+    assert_eq!(
+        udsyn::db::grants::recompute_missing(&mut tx).await.unwrap(),
+        0,
+        "nothing left"
+    );
+    tx.commit().await.unwrap();
+    app.finish().await;
+}

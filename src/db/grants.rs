@@ -461,3 +461,19 @@ pub async fn recompute_school(db: &mut sqlx::PgConnection, school: Uuid) -> sqlx
     .await?;
     recompute(db, &ids).await
 }
+
+/// Computes the grants of every mobility with a participant who has none kept; returns how many
+/// mobilities that was.
+pub async fn recompute_missing(db: &mut sqlx::PgConnection) -> sqlx::Result<usize> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT mp.mobility_id FROM mobility_participants mp
+         LEFT JOIN participant_grants g ON g.mobility_id = mp.mobility_id AND g.staff_id = mp.staff_id
+         WHERE g.mobility_id IS NULL",
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    if !ids.is_empty() {
+        recompute(db, &ids).await?;
+    }
+    Ok(ids.len())
+}
