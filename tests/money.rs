@@ -457,3 +457,65 @@ async fn grants_missing_at_start_are_computed() {
     tx.commit().await.unwrap();
     app.finish().await;
 }
+
+/// Inclusion support tells that a person has fewer opportunities: the coordinator sees it per
+/// person; a school leader sees the grants without it.
+#[tokio::test]
+async fn inclusion_support_is_shown_per_person_to_the_coordinator_only() {
+    let app = TestApp::demo().await;
+    let gent = app
+        .id_of("SELECT m.id FROM mobilities m JOIN partners p ON p.id = m.receiving_partner_id WHERE p.city = 'Gent'")
+        .await;
+    let person = app
+        .id_of(&format!(
+            "SELECT staff_id FROM mobility_participants WHERE mobility_id = '{gent}' AND role = 'deltager' LIMIT 1"
+        ))
+        .await;
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let path = format!("/mobiliteter/{gent}/tilskud");
+    let csrf = coord.get(&path).await.csrf();
+    let r = coord
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                (&format!("fewer_{person}"), "ja"),
+                (&format!("inclusion_{person}"), "400"),
+                (&format!("inclusion_approved_{person}"), "ja"),
+                (&format!("justification_{person}"), "Ledsagelse på rejsen"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = coord.get(&format!("/mobiliteter/{gent}")).await;
+    assert!(page.body.contains("Inklusionsstøtte (deltager)"));
+    assert!(page.body.contains("400,00 €"));
+    let with: i64 = app
+        .count(&format!(
+            "SELECT sum(total_cents)::bigint FROM participant_grants WHERE mobility_id = '{gent}'"
+        ))
+        .await;
+    let inclusion: i64 = app
+        .count(&format!(
+            "SELECT coalesce(sum(cents), 0)::bigint FROM grant_lines WHERE mobility_id = '{gent}'
+             AND category IN ('inclusion_participants', 'inclusion_organisation')"
+        ))
+        .await;
+    assert!(
+        inclusion >= 40_000,
+        "participant's real cost and the organisation's unit cost"
+    );
+    let mut leader = app.login_as(SKOLELEDER).await;
+    let page = leader.get(&format!("/mobiliteter/{gent}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h2 id=\"tilskud\">Tilskud</h2>"));
+    assert!(!page.body.contains("Inklusionsstøtte (deltager)"));
+    assert!(!page.body.contains("Inklusionsstøtte (organisation)"));
+    assert!(!page.body.contains("Ledsagelse på rejsen"));
+    assert!(page.body.contains("uden eventuel inklusionsstøtte"));
+    assert!(
+        page.body
+            .contains(&format!("I alt {}", euro(with - inclusion)))
+    );
+    app.finish().await;
+}

@@ -20,6 +20,8 @@ use crate::error::AppError;
 /// What the mobility's page shows of its grant.
 pub struct Section {
     pub people: Vec<PersonGrant>,
+    /// Amounts shown without inclusion support (to everyone but the coordinator).
+    pub without_inclusion: bool,
     pub total: String,
     pub unverified: bool,
     pub may_edit: bool,
@@ -43,6 +45,11 @@ pub fn sees_money(user: &CurrentUser) -> bool {
     matches!(user.role, Role::Koordinator | Role::Skoleleder)
 }
 
+fn is_inclusion(category: &str) -> bool {
+    category == Category::InclusionSupportParticipants.code()
+        || category == Category::InclusionSupportOrganisation.code()
+}
+
 /// The grant section for a mobility's page; `None` for those who do not see money.
 pub async fn section(
     state: &AppState,
@@ -61,8 +68,19 @@ pub async fn section(
         let Some(k) = kept.iter().find(|k| k.staff_id == p.staff_id) else {
             continue;
         };
-        total += k.total_cents;
-        let mut mine: Vec<_> = lines.iter().filter(|l| l.staff_id == p.staff_id).collect();
+        // Inclusion support tells that a person has fewer opportunities: only the coordinator
+        // sees it, per person; others see the grant without it.
+        let mut mine: Vec<_> = lines
+            .iter()
+            .filter(|l| l.staff_id == p.staff_id)
+            .filter(|l| user.is_coordinator() || !is_inclusion(&l.category))
+            .collect();
+        let person_total = if user.is_coordinator() {
+            k.total_cents
+        } else {
+            mine.iter().map(|l| l.cents).sum()
+        };
+        total += person_total;
         mine.sort_by_key(|l| {
             Category::ALL
                 .iter()
@@ -76,7 +94,7 @@ pub async fn section(
             } else {
                 "Deltager"
             },
-            total: grant::euro(k.total_cents),
+            total: grant::euro(person_total),
             lines: mine
                 .iter()
                 .map(|l| {
@@ -105,6 +123,7 @@ pub async fn section(
         });
     }
     Ok(Some(Section {
+        without_inclusion: !user.is_coordinator(),
         unverified: out.iter().any(|p| p.unverified),
         problems: out.iter().any(|p| !p.problem.is_empty()),
         people: out,
