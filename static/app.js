@@ -36,3 +36,36 @@
   }
   setTimeout(poll, 300);
 })();
+
+// A copy button beside a read-only field marked data-copy (the invitation link). Without
+// JavaScript there is no button, and the link in the field can be selected and copied by hand.
+(function () {
+  var fields = document.querySelectorAll("input[data-copy]");
+  Array.prototype.forEach.call(fields, function (field) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary udsyn-copy";
+    button.textContent = field.getAttribute("data-copy");
+    var said = document.createElement("span");
+    said.className = "udsyn-copy-status";
+    said.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", button);
+    button.insertAdjacentElement("afterend", said);
+    function byHand() {
+      field.focus();
+      field.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      said.textContent = ok ? "Linket er kopieret." : "Linket er markeret: tryk Ctrl+C for at kopiere det.";
+    }
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(function () {
+          said.textContent = "Linket er kopieret.";
+        }, byHand);
+      } else {
+        byHand();
+      }
+    });
+  });
+})();

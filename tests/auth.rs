@@ -645,6 +645,11 @@ async fn a_password_reset_through_a_new_invitation_ends_the_old_sessions() {
         .await;
     assert_eq!(link.status, StatusCode::OK, "{}", link.body);
     assert!(link.h1().starts_with("Invitationslink til"));
+    assert!(
+        link.body.contains("readonly value=\"")
+            && link.body.contains("data-copy=\"Kopiér linket\""),
+        "the link stays in a selectable field, and app.js adds a copy button to it"
+    );
     let path = invitation_path(&link);
 
     // A new link alone ends nothing: the person may not use it.

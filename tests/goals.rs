@@ -626,3 +626,40 @@ async fn an_exported_note_cannot_run_as_a_formula_and_typed_numbers_read_the_dan
     assert_eq!(row("2025/26")[4], "4,5");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_goals_page_links_the_annual_goal_report() {
+    let app = TestApp::demo().await;
+    // The demo's clock is today's: this school year's report and last year's.
+    let today = chrono::Local::now().date_naive();
+    let period = udsyn::domain::progress::period_of(today);
+    let end: i32 = period[..4].parse::<i32>().unwrap() + 1;
+    for who in [KOORDINATOR, SKOLELEDER] {
+        let mut c = app.login_as(who).await;
+        let page = c.get("/maal").await;
+        let link = format!("<a href=\"/maal/rapport/{end}\">Målrapport for skoleåret {period}</a>");
+        assert!(page.body.contains(&link), "{who}: {link}");
+        assert!(page.body.contains(&format!("/maal/rapport/{}", end - 1)));
+        assert_eq!(
+            c.get(&format!("/maal/rapport/{end}")).await.status,
+            StatusCode::OK
+        );
+    }
+    // The charts write the unit once above the y axis, not in the top tick label (cut off on
+    // the left before).
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let goals = coord.get("/maal").await;
+    assert!(
+        goals
+            .body
+            .contains("<text x=\"4\" y=\"14\" font-size=\"13\" fill=\"#454545\">personer</text>")
+    );
+    assert!(
+        !goals.body.contains(" personer</text>"),
+        "no tick label with the unit"
+    );
+    // Staff cannot open the report, so they get no link.
+    let mut staff = app.login_as(MEDARBEJDER).await;
+    assert!(!staff.get("/maal").await.body.contains("/maal/rapport/"));
+    app.finish().await;
+}

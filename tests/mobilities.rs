@@ -910,3 +910,109 @@ async fn the_partner_page_lists_only_the_mobilities_the_person_may_open() {
     }
     d.app.finish().await;
 }
+
+#[tokio::test]
+async fn a_mobility_page_speaks_plain_danish_and_shows_codes_and_unchecked_rules_to_the_coordinator_only()
+ {
+    let d = demo().await;
+    let mut leader = d.app.login_as(SKOLELEDER).await;
+    let form = leader.get("/mobiliteter/ny").await;
+    assert!(
+        form.body
+            .contains("Agrupamento de Escolas de Benfica (demo) (Lissabon)"),
+        "the partner is offered with the city's Danish name"
+    );
+    let r = leader
+        .post_form("/mobiliteter/ny", &lisbon(&d, &form.csrf(), "indstil"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = id_from(r.location());
+    let page = leader.get(r.location()).await;
+    assert!(
+        page.body
+            .contains("<p class=\"alert-text\">Oprettet og indstillet til godkendelse.</p>"),
+        "the confirmation says what happened"
+    );
+    assert!(
+        page.body.contains("Lissabon, Portugal"),
+        "the Danish city name"
+    );
+    assert!(!page.body.contains("Lisbon"), "not the English one");
+    // (The grant's working, a money section, keeps the rate's code.)
+    assert!(
+        page.body
+            .contains("<dt>Aktivitet</dt><dd>Jobshadowing</dd>"),
+        "no programme code in the facts for the school leader"
+    );
+    assert!(!page.body.contains("skal verificeres mod programguiden"));
+    assert!(
+        !page.body.contains("Varighedsreglen"),
+        "the unchecked rule is the coordinator's business"
+    );
+    assert!(
+        page.body.contains("Begrundelse for at aflyse (valgfri)"),
+        "the reason's label in the infinitive"
+    );
+
+    let mut coord = d.app.login_as(KOORDINATOR).await;
+    let detail = coord.get(&format!("/mobiliteter/{id}")).await;
+    assert!(
+        detail.body.contains("Jobshadowing (SM-JOB-SHDW)"),
+        "the code for the BM"
+    );
+    assert!(detail.body.contains(
+        "Varighedsreglen for aktiviteten er ikke kontrolleret mod programguiden for 2026."
+    ));
+    assert!(detail.body.contains(">Begrundelse for at afvise</label>"));
+    assert!(
+        detail
+            .body
+            .contains(">Begrundelse for at aflyse (valgfri)</label>")
+    );
+    assert!(!detail.body.contains("Begrundelse for at afvis<"));
+    let r = post(&mut coord, detail.csrf(), id.clone(), "godkend", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let approved = coord.get(r.location()).await;
+    assert!(
+        approved
+            .body
+            .contains("<p class=\"alert-text\">Godkendt.</p>")
+    );
+    assert!(!approved.body.contains("<p class=\"alert-text\">Gemt.</p>"));
+
+    // The overview and the partner list name the city in Danish too; the stored city stays.
+    let overview = coord.get("/oversigt?aar=2027").await;
+    assert!(
+        overview
+            .body
+            .contains("Lissabon – Jobshadowing, 8.3.–12.3.")
+    );
+    assert!(overview.body.contains("Lissabon, Portugal"));
+    let partners = coord.get("/partnere").await;
+    assert!(partners.body.contains("<td>Lissabon</td>"));
+    assert_eq!(
+        d.app
+            .count("SELECT count(*) FROM partners WHERE city = 'Lisbon'")
+            .await,
+        1
+    );
+    d.app.finish().await;
+}
+
+#[tokio::test]
+async fn the_coordinator_and_the_leader_find_the_calendar_where_they_plan_trips() {
+    let d = demo().await;
+    for who in [KOORDINATOR, SKOLELEDER] {
+        let mut c = d.app.login_as(who).await;
+        for path in ["/mobiliteter", "/oversigt"] {
+            let page = c.get(path).await;
+            assert!(
+                page.body.contains(
+                    "<a href=\"/kalender\">Få mobiliteterne i din kalender (Outlook)</a>"
+                ),
+                "{who} on {path}"
+            );
+        }
+    }
+    d.app.finish().await;
+}

@@ -594,3 +594,52 @@ async fn static_files_come_from_the_configured_folder() {
     app.finish().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn from_a_school_page_the_coordinator_adds_staff_to_that_school() {
+    let app = TestApp::demo().await;
+    let school = app
+        .id_of("SELECT id FROM organisations WHERE name = 'Hedelundskolen (demo)'")
+        .await;
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let page = coord.get(&format!("/skoler/{school}")).await;
+    let link = format!(
+        "<a href=\"/medarbejdere/ny?skole={school}\" class=\"button button-secondary\">Tilføj medarbejder</a>"
+    );
+    assert!(page.body.contains(&link), "the link on the school's page");
+    let form = coord.get(&format!("/medarbejdere/ny?skole={school}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains(&format!(
+            "<option value=\"{school}\" selected>Hedelundskolen (demo)</option>"
+        )),
+        "the school is chosen"
+    );
+    // A school leader is not offered another school's staff, and the query does not change that.
+    let mut leader = app.login_as(SKOLELEDER).await;
+    assert!(
+        !leader
+            .get(&format!("/skoler/{school}"))
+            .await
+            .body
+            .contains("Tilføj medarbejder")
+    );
+    let own = app
+        .id_of("SELECT id FROM organisations WHERE name = 'Engbakkeskolen (demo)'")
+        .await;
+    assert!(
+        leader
+            .get(&format!("/skoler/{own}"))
+            .await
+            .body
+            .contains(&format!("/medarbejdere/ny?skole={own}"))
+    );
+    assert_eq!(
+        leader
+            .get(&format!("/medarbejdere/ny?skole={school}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    app.finish().await;
+}

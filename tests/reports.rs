@@ -496,3 +496,47 @@ async fn reminder_mail_arrives_at_a_real_smtp_server() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_follow_up_not_yet_due_shows_its_date_instead_of_a_link() {
+    let app = TestApp::demo().await;
+    sqlx::query("UPDATE reports SET submitted_at = now() WHERE staff_id = (SELECT id FROM staff WHERE name = 'Mads Kirkegaard')").execute(&app.pool).await.unwrap();
+    let mads = app.id_of("SELECT id FROM reports WHERE staff_id = (SELECT id FROM staff WHERE name = 'Mads Kirkegaard')").await;
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let page = coord.get(&format!("/rapporter/{mads}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<p>Kan besvares fra "),
+        "the date it opens"
+    );
+    assert!(
+        !page.body.contains("Besvar opfølgningen"),
+        "no link before it can be answered"
+    );
+    // Sofie's is due (since April 2026): the link is there.
+    let sofie = app.id_of("SELECT id FROM reports WHERE staff_id = (SELECT id FROM staff WHERE email = 'medarbejder@demo.udsyn.dk')").await;
+    let page = coord.get(&format!("/rapporter/{sofie}")).await;
+    assert!(page.body.contains(&format!(
+        "<a href=\"/rapporter/{sofie}/opfoelgning\">Besvar opfølgningen</a>"
+    )));
+    assert!(!page.body.contains("Kan besvares fra"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_outbox_says_in_plain_danish_why_mail_is_not_sent() {
+    let app = TestApp::demo().await;
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let outbox = coord.get("/udbakke").await;
+    assert_eq!(outbox.status, StatusCode::OK);
+    assert!(
+        outbox
+            .body
+            .contains("Udsyn sender ikke e-mail, fordi der ikke er sat en mailserver op.")
+    );
+    assert!(
+        !outbox.body.contains("SMTP_HOST"),
+        "the setting's name is in the README"
+    );
+    app.finish().await;
+}

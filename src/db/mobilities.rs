@@ -98,21 +98,22 @@ pub struct StatusCount {
     pub count: i64,
 }
 
-/// Mobilities per status for one call year (by project, or by start date when no project is set).
+/// The mobilities whose first day falls in the year (the travel year, as the start pages' rows
+/// are dated), by status.
 pub async fn count_by_status(
     db: impl PgExecutor<'_>,
     school: Option<Uuid>,
-    call_year: i32,
+    travel_year: i32,
 ) -> sqlx::Result<Vec<StatusCount>> {
     sqlx::query_as(
         "SELECT m.status, count(*) AS count
-         FROM mobilities m LEFT JOIN projects pr ON pr.id = m.project_id
-         WHERE coalesce(pr.call_year, extract(year FROM m.start_date)::int) = $2
+         FROM mobilities m
+         WHERE extract(year FROM m.start_date)::int = $2
            AND ($1::uuid IS NULL OR m.organisation_id = $1)
          GROUP BY m.status",
     )
     .bind(school)
-    .bind(call_year)
+    .bind(travel_year)
     .fetch_all(db)
     .await
 }

@@ -181,13 +181,25 @@ pub async fn countries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, Str
 
 /// The partners a mobility can be sent to, for its form: the active ones and the one already
 /// chosen (`chosen`, an id as text), as (id, "country – name (city)"), by country and name.
+/// The partners to pick from, as (id, "Land – Navn (By)"), the city by its Danish name.
 pub async fn choices(db: impl PgExecutor<'_>, chosen: &str) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as(
-        "SELECT p.id::text, c.name_da || ' – ' || p.name || CASE WHEN p.city <> '' THEN ' (' || p.city || ')' ELSE '' END
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT p.id::text, c.name_da || ' – ' || p.name, p.city
          FROM partners p JOIN countries c ON c.code = p.country_code
          WHERE p.active OR p.id::text = $1 ORDER BY c.name_da, p.name",
     )
     .bind(chosen)
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, label, city)| {
+            let label = if city.is_empty() {
+                label
+            } else {
+                format!("{label} ({})", crate::domain::exonyms::danish_city(&city))
+            };
+            (id, label)
+        })
+        .collect())
 }

@@ -211,6 +211,28 @@ impl Action {
         }
     }
 
+    /// The label of the field for the reason, in the infinitive: "Begrundelse for at afvise".
+    pub fn reason_label(self) -> &'static str {
+        match self {
+            Action::Submit => "Begrundelse for at indstille",
+            Action::Approve => "Begrundelse for at godkende",
+            Action::Reject => "Begrundelse for at afvise",
+            Action::Complete => "Begrundelse for at markere som gennemført",
+            Action::Cancel => "Begrundelse for at aflyse",
+        }
+    }
+
+    /// What the confirmation after the action says happened.
+    pub fn done(self) -> &'static str {
+        match self {
+            Action::Submit => "Indstillet til godkendelse.",
+            Action::Approve => "Godkendt.",
+            Action::Reject => "Afvist.",
+            Action::Complete => "Markeret som gennemført.",
+            Action::Cancel => "Aflyst.",
+        }
+    }
+
     pub fn to(self) -> MobilityStatus {
         match self {
             Action::Submit => MobilityStatus::Indstillet,

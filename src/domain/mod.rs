@@ -1,6 +1,7 @@
 //! Pure types and rules of the consortium: no I/O.
 
 pub mod bm;
+pub mod exonyms;
 pub mod format;
 pub mod grant;
 pub mod ics;

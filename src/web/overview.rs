@@ -14,6 +14,7 @@ use super::{Layout, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
+use crate::domain::exonyms::danish_city;
 use crate::domain::{MobilityStatus, format};
 use crate::error::AppError;
 
@@ -142,19 +143,28 @@ pub async fn page(
         let x0 = x_of(r.start_date);
         let x1 = x_of(r.end_date.min(last)) + CHART_W / days;
         let when = format::date_range(r.start_date, r.end_date);
+        let city = danish_city(&r.city);
         bars.push(Bar {
             href: format!("/mobiliteter/{}", r.id),
             x: n(x0),
             y: n(y + 4.0),
             w: n((x1 - x0).max(3.0)),
             label_y: n(y + 17.0),
-            label: format!("{} – {}", r.city, r.activity_name),
+            // The dates tell two trips to the same place apart ("Porto – Jobshadowing").
+            label: format!(
+                "{city} – {}, {}.{}.–{}.{}.",
+                r.activity_name,
+                r.start_date.day(),
+                r.start_date.month(),
+                r.end_date.day(),
+                r.end_date.month()
+            ),
             title: format!(
                 "{}: {} hos {}, {}, {}. {}. Deltagere: {}.",
                 r.organisation_name,
                 r.activity_name,
                 r.partner_name,
-                r.city,
+                city,
                 when,
                 status_label(&r.status),
                 if r.participants.is_empty() {
@@ -218,7 +228,7 @@ pub async fn page(
                 when: format::date_range(r.start_date, r.end_date),
                 activity: r.activity_name.clone(),
                 partner: r.partner_name.clone(),
-                place: format!("{}, {}", r.city, r.country_name),
+                place: format!("{}, {}", danish_city(&r.city), r.country_name),
                 participants: r.participants.clone(),
                 status: status_label(&r.status),
             })

@@ -418,17 +418,34 @@ fn unique_error(e: &sqlx::Error, errors: &mut FormErrors) -> bool {
     }
 }
 
+/// `?skole={id}` on `/medarbejdere/ny`: the school to preselect (from a school's page).
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    skole: String,
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(q): Query<NewQuery>,
 ) -> Result<Response, AppError> {
     let rights = match user.role {
         Role::Koordinator => EditRights::All,
         Role::Skoleleder => EditRights::SameSchool,
         Role::Medarbejder => return Err(AppError::Forbidden),
     };
+    // Only a school this person may add staff to is preselected; the form checks it again.
+    let school = q
+        .skole
+        .parse::<Uuid>()
+        .ok()
+        .filter(|s| rights == EditRights::All || user.organisation_id == Some(*s))
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     let f = StaffForm {
         active: Some("ja".into()),
+        organisation_id: school,
         ..Default::default()
     };
     Ok(

@@ -38,7 +38,11 @@ impl MobilityLine {
             school: m.organisation_name.clone(),
             partner: m.partner_name.clone(),
             partner_href: format!("/partnere/{}", m.partner_id),
-            place: format!("{}, {}", m.city, m.country_name),
+            place: format!(
+                "{}, {}",
+                crate::domain::exonyms::danish_city(&m.city),
+                m.country_name
+            ),
             participants: m.participant_count,
         }
     }
@@ -63,7 +67,7 @@ pub struct Count {
 #[template(path = "start/coordinator.html")]
 struct CoordinatorStart {
     layout: Layout,
-    call_year: i32,
+    travel_year: i32,
     figures: Vec<Count>,
     by_status: Vec<Count>,
     schools: Vec<SchoolLine>,
@@ -89,7 +93,7 @@ struct LeaderStart {
     staff_count: usize,
     upcoming: Vec<MobilityLine>,
     by_status: Vec<Count>,
-    call_year: i32,
+    travel_year: i32,
     goals: Vec<super::goals::GoalCard>,
 }
 
@@ -121,14 +125,14 @@ fn status_counts(rows: Vec<db::mobilities::StatusCount>) -> Vec<Count> {
 
 pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     let today = Local::now().date_naive();
-    let call_year = today.year();
+    let travel_year = today.year();
     let html = match user.role {
         Role::Koordinator => {
             let orgs = db::organisations::list(&state.pool).await?;
             let partners = db::partners::list(&state.pool).await?;
             let upcoming =
                 db::mobilities::summaries(&state.pool, Scope::All, Some(today), 8).await?;
-            let by_status = db::mobilities::count_by_status(&state.pool, None, call_year).await?;
+            let by_status = db::mobilities::count_by_status(&state.pool, None, travel_year).await?;
             let schools: Vec<_> = orgs
                 .iter()
                 .filter(|o| o.org.active && !o.org.is_coordinator)
@@ -160,7 +164,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
             ];
             render(&CoordinatorStart {
                 layout: Layout::new("Konsortiet", "forside", &user),
-                call_year,
+                travel_year,
                 figures,
                 by_status: status_counts(by_status),
                 schools: schools
@@ -190,7 +194,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 db::mobilities::summaries(&state.pool, Scope::School(org_id), Some(today), 10)
                     .await?;
             let by_status =
-                db::mobilities::count_by_status(&state.pool, Some(org_id), call_year).await?;
+                db::mobilities::count_by_status(&state.pool, Some(org_id), travel_year).await?;
             let school_name = user.organisation_name.clone().unwrap_or_default();
             render(&LeaderStart {
                 layout: Layout::new(&school_name, "forside", &user),
@@ -199,7 +203,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 staff_count: staff.iter().filter(|s| s.active).count(),
                 upcoming: upcoming.iter().map(MobilityLine::from).collect(),
                 by_status: status_counts(by_status),
-                call_year,
+                travel_year,
                 goals: super::goals::goal_cards(&state, &user, super::goals::View::School(org_id))
                     .await?,
             })?

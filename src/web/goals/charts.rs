@@ -131,6 +131,8 @@ pub struct Chart {
     pub plot_left: u32,
     pub plot_right: u32,
     pub plot_bottom: u32,
+    /// The unit, written once above the y axis (a tick label with it would be cut off on the left).
+    pub unit: String,
 }
 
 fn period_range(from: &str, to: &str) -> Vec<String> {
@@ -143,7 +145,7 @@ fn period_range(from: &str, to: &str) -> Vec<String> {
 }
 
 pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
-    let (w, h, left, right, top, bottom) = (420u32, 190u32, 56u32, 404u32, 16u32, 160u32);
+    let (w, h, left, right, top, bottom) = (420u32, 196u32, 56u32, 404u32, 30u32, 166u32);
     let first = ind
         .baseline_period
         .clone()
@@ -210,10 +212,7 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
             let v = lo + step * i as f64;
             Axis {
                 pos: format!("{:.1}", y_of(v)),
-                label: show_value(
-                    (v * 100.0).round() / 100.0,
-                    if i == ticks { &ind.unit } else { "" },
-                ),
+                label: show_value((v * 100.0).round() / 100.0, ""),
             }
         })
         .collect();
@@ -262,5 +261,6 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
         plot_left: left,
         plot_right: right,
         plot_bottom: bottom,
+        unit: ind.unit.clone(),
     }
 }

@@ -27,6 +27,26 @@ struct ListPage {
     cards: Vec<GoalCard>,
     scope_label: String,
     is_coordinator: bool,
+    /// The annual goal reports a person can open: (address, school year), this year's first.
+    reports: Vec<(String, String)>,
+}
+
+/// The current school year's goal report and the one before (not for staff, who cannot open them).
+fn report_links(user: &CurrentUser) -> Vec<(String, String)> {
+    if user.role == Role::Medarbejder {
+        return Vec::new();
+    }
+    let current = crate::domain::progress::period_of(chrono::Local::now().date_naive());
+    let end: i32 = current[..4].parse::<i32>().unwrap_or(2025) + 1;
+    (0..2)
+        .map(|back| {
+            let year = end - back;
+            (
+                format!("/maal/rapport/{year}"),
+                format!("{}/{:02}", year - 1, year % 100),
+            )
+        })
+        .collect()
 }
 
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
@@ -40,6 +60,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Re
             View::Consortium => "hele konsortiet".into(),
         },
         is_coordinator: user.is_coordinator(),
+        reports: report_links(&user),
     };
     Ok(render(&page)?.into_response())
 }

@@ -89,7 +89,12 @@ pub async fn create(
         )
         .await?;
         tx.commit().await?;
-        return Ok(Redirect::to(&format!("/mobiliteter/{id}?gemt=1")).into_response());
+        let done = if status == "indstillet" {
+            "oprettet-indstillet"
+        } else {
+            "oprettet"
+        };
+        return Ok(Redirect::to(&format!("/mobiliteter/{id}?gemt={done}")).into_response());
     }
     let status = if handling == "vis" {
         StatusCode::OK

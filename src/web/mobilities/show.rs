@@ -22,6 +22,7 @@ use crate::web::{FormErrors, Id, Layout, render};
 pub struct ActionButton {
     pub code: &'static str,
     pub label: &'static str,
+    pub reason_label: &'static str,
     pub primary: bool,
     pub reason: bool,
     pub reason_required: bool,
@@ -43,10 +44,15 @@ pub(super) struct ShowPage {
     warnings: Vec<String>,
     actions: Vec<ActionButton>,
     may_edit: bool,
-    saved: bool,
+    /// The confirmation after a change: what happened ("Godkendt.").
+    saved: Option<&'static str>,
     history: Vec<history::Entry>,
     csrf: String,
-    limits_unverified: bool,
+    /// The call year whose duration rule for the activity is not yet checked against the
+    /// programme guide; shown to the coordinator only, who can check it.
+    limits_unverified: Option<i32>,
+    /// The coordinator sees the programme's codes (the BM file needs them); others do not.
+    is_coordinator: bool,
     reports: Vec<ReportLine>,
     grant: Option<crate::web::grants::Section>,
 }
@@ -71,7 +77,7 @@ pub(super) async fn show_page(
     m: db::mobilities::Detail,
     people: Vec<db::mobilities::Participant>,
     errors: FormErrors,
-    saved: bool,
+    saved: Option<&'static str>,
 ) -> Result<ShowPage, AppError> {
     let goals = db::mobilities::goals(&state.pool, m.id).await?;
     let history = history::entries(
@@ -105,6 +111,7 @@ pub(super) async fn show_page(
         .map(|act| ActionButton {
             code: act.code(),
             label: act.label(),
+            reason_label: act.reason_label(),
             primary: matches!(act, Action::Submit | Action::Approve | Action::Complete),
             reason: matches!(act, Action::Reject | Action::Cancel),
             reason_required: act.needs_reason(),
@@ -196,7 +203,9 @@ pub(super) async fn show_page(
             if m.green_travel { " (grøn rejse)" } else { "" }
         ),
         may_edit: rules::may_edit(a, status),
-        limits_unverified: limits.is_some_and(|l| !l.verified),
+        limits_unverified: (user.is_coordinator() && limits.is_some_and(|l| !l.verified))
+            .then_some(call_year),
+        is_coordinator: user.is_coordinator(),
         people,
         goals,
         warnings,
@@ -222,9 +231,19 @@ pub async fn show(
             m,
             people,
             FormErrors::default(),
-            q.gemt.is_some(),
+            q.gemt.as_deref().map(confirmation),
         )
         .await?,
     )?
     .into_response())
+}
+
+/// The confirmation for `?gemt=`: a status change says which, a new mobility "Oprettet.",
+/// anything else "Gemt.".
+fn confirmation(code: &str) -> &'static str {
+    match code {
+        "oprettet" => "Oprettet.",
+        "oprettet-indstillet" => "Oprettet og indstillet til godkendelse.",
+        c => Action::from_code(c).map(Action::done).unwrap_or("Gemt."),
+    }
 }

@@ -69,7 +69,10 @@ pub async fn change_status(
                 )
                 .await?;
                 tx.commit().await?;
-                return Ok(Redirect::to(&format!("/mobiliteter/{id}?gemt=1")).into_response());
+                return Ok(
+                    Redirect::to(&format!("/mobiliteter/{id}?gemt={}", action.code()))
+                        .into_response(),
+                );
             }
             errors.add(
                 "handling",
@@ -82,6 +85,6 @@ pub async fn change_status(
     } else {
         (m, people)
     };
-    let page = show_page(&state, &user, m, people, errors, false).await?;
+    let page = show_page(&state, &user, m, people, errors, None).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }

@@ -369,6 +369,8 @@ struct ReportView {
     follow_up: Option<db::reports::FollowUp>,
     follow_up_due: String,
     may_follow_up: bool,
+    /// The follow-up's date has come, so it can be answered now.
+    follow_up_open: bool,
     may_reopen: bool,
     saved: bool,
     csrf: String,
@@ -420,6 +422,7 @@ pub async fn show(
             && r.status == "indsendt"
             && (author || user.is_coordinator()),
         may_reopen: user.is_coordinator() && r.status == "indsendt" && follow_up.is_none(),
+        follow_up_open: due.is_some_and(|d| d <= chrono::Local::now().date_naive()),
         follow_up_due: due.map(format::date_long).unwrap_or_default(),
         follow_up,
         saved: q.gemt.is_some(),
