@@ -313,7 +313,25 @@ async fn the_coordinator_invites_a_person_who_sets_a_password() {
             ],
         )
         .await;
-    assert_eq!(ok.location(), "/login?adgangskode_sat=1");
+    assert_eq!(
+        ok.location(),
+        "/login?adgangskode_sat=1&email=peter.oerum%40hedelund.demo.udsyn.dk"
+    );
+    // The login page has the account's e-mail filled in, so only the password is left to type.
+    let login = peter_c.get(ok.location()).await;
+    assert!(
+        login
+            .body
+            .contains("Din adgangskode er gemt. Log ind med din e-mail og den nye adgangskode."),
+        "{}",
+        login.body
+    );
+    assert!(
+        login
+            .body
+            .contains(r#"value="peter.oerum@hedelund.demo.udsyn.dk""#),
+        "the e-mail field is filled in"
+    );
     // The link is used up.
     assert_eq!(peter_c.get(&path).await.status, StatusCode::NOT_FOUND);
 
@@ -610,7 +628,10 @@ async fn an_invitation_refuses_passwords_that_are_easy_to_guess() {
         .post_form(&path, &[("password", good), ("password_repeat", good)])
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    assert_eq!(ok.location(), "/login?adgangskode_sat=1");
+    assert_eq!(
+        ok.location(),
+        "/login?adgangskode_sat=1&email=peter.oerum%40hedelund.demo.udsyn.dk"
+    );
     let r = peter
         .post_form(
             "/login",
@@ -663,7 +684,10 @@ async fn a_password_reset_through_a_new_invitation_ends_the_old_sessions() {
     let r = b
         .post_form(&path, &[("password", new), ("password_repeat", new)])
         .await;
-    assert_eq!(r.location(), "/login?adgangskode_sat=1");
+    assert_eq!(
+        r.location(),
+        "/login?adgangskode_sat=1&email=medarbejder%40demo.udsyn.dk"
+    );
 
     // The session opened with the old password is over.
     let r = a.get("/mine-mobiliteter").await;
@@ -758,4 +782,98 @@ async fn strict_transport_security_is_sent_only_behind_https() {
         }
         app.finish().await;
     }
+}
+
+#[tokio::test]
+async fn the_login_page_shows_a_prefilled_email_only_escaped_and_only_after_a_password_was_set() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    let page = c
+        .get("/login?adgangskode_sat=1&email=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("<script>alert(1)"), "escaped");
+    assert!(
+        page.body.contains("&#60;script&#62;alert(1)")
+            || page.body.contains("&lt;script&gt;alert(1)")
+    );
+    let plain = c.get("/login?email=someone%40example.org").await;
+    assert!(
+        !plain.body.contains("someone@example.org"),
+        "not without adgangskode_sat"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn from_a_staff_page_the_coordinator_creates_a_login_with_the_role_the_job_suggests() {
+    let app = TestApp::demo().await;
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let peter = app
+        .id_of("SELECT id FROM staff WHERE name = 'Peter Ørum'")
+        .await;
+    let staff_page = coord.get(&format!("/medarbejdere/{peter}")).await;
+    assert_eq!(staff_page.status, StatusCode::OK);
+    let href = format!("/brugere/ny?medarbejder={peter}");
+    assert!(
+        staff_page
+            .body
+            .contains(&format!(r#"<a href="{href}">Opret login</a>"#)),
+        "an \"Opret login\" link on the staff page"
+    );
+    let form = coord.get(&href).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains(&format!(r#"<option value="{peter}" selected>"#)),
+        "the person is preselected"
+    );
+    assert!(
+        form.body
+            .contains(r#"value="medarbejder" class="form-radio" checked>"#),
+        "a teacher is proposed as Medarbejder"
+    );
+    // Each radio sits in its own DKFDS radio group, so each label has its own control.
+    assert_eq!(
+        form.body
+            .matches(r#"<li class="form-group-radio"><input id="role-"#)
+            .count(),
+        3
+    );
+
+    // A school leader without a login is proposed as Skoleleder.
+    let leader = app
+        .id_of(
+            "INSERT INTO staff (organisation_id, name, email, job_role, active)
+             SELECT organisation_id, 'Lone Leder', 'lone.leder@hedelund.demo.udsyn.dk', 'skoleleder', true
+             FROM staff WHERE name = 'Peter Ørum' RETURNING id",
+        )
+        .await;
+    let form = coord
+        .get(&format!("/brugere/ny?medarbejder={leader}"))
+        .await;
+    assert!(
+        form.body
+            .contains(r#"value="skoleleder" class="form-radio" checked>"#)
+    );
+
+    // A person who has a login gets no link, and a school leader sees none either.
+    let sofie = app
+        .id_of("SELECT staff_id FROM accounts WHERE email = 'medarbejder@demo.udsyn.dk'")
+        .await;
+    let page = coord.get(&format!("/medarbejdere/{sofie}")).await;
+    assert!(page.body.contains("Har en bruger i Udsyn") && !page.body.contains("Opret login"));
+    let mut sl = app.login_as(SKOLELEDER).await;
+    let own = app
+        .id_of(
+            "SELECT s.id FROM staff s JOIN accounts a ON a.email = 'skoleleder@demo.udsyn.dk'
+             JOIN staff l ON l.id = a.staff_id
+             WHERE s.organisation_id = l.organisation_id AND s.active
+               AND NOT EXISTS (SELECT 1 FROM accounts x WHERE x.staff_id = s.id) LIMIT 1",
+        )
+        .await;
+    let page = sl.get(&format!("/medarbejdere/{own}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Opret login"));
+    app.finish().await;
 }

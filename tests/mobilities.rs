@@ -648,6 +648,51 @@ async fn the_overview_draws_every_mobility_of_the_year() {
             );
         }
     }
+    // For a phone, the same trips month by month (shown below 576 px in place of the timeline),
+    // each under the month it starts in and linking to the mobility; the browser suite checks the widths.
+    let page = coord.get("/oversigt?aar=2026").await;
+    let list = page
+        .body
+        .split(r#"<section class="udsyn-month-list""#)
+        .nth(1)
+        .expect("a list per month")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(list.contains(r#"<h2 id="by-month-heading">Måned for måned</h2>"#));
+    let trips: Vec<(Uuid, chrono::NaiveDate)> = sqlx::query_as(
+        "SELECT id, greatest(start_date, date '2026-01-01') FROM mobilities
+         WHERE start_date <= date '2026-12-31' AND end_date >= date '2026-01-01'",
+    )
+    .fetch_all(&d.app.pool)
+    .await
+    .unwrap();
+    let months = [
+        "Januar",
+        "Februar",
+        "Marts",
+        "April",
+        "Maj",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "December",
+    ];
+    for (id, start) in &trips {
+        let link = format!(r#"<a href="/mobiliteter/{id}">"#);
+        let at = list
+            .find(&link)
+            .unwrap_or_else(|| panic!("{id} in the month list"));
+        let month = months[chrono::Datelike::month0(start) as usize];
+        let heading = list[..at].rfind("<h3>").expect("under a month heading");
+        assert!(
+            list[heading..].starts_with(&format!("<h3>{month}</h3>")),
+            "{id} is listed under {month}"
+        );
+    }
     // A leader's overview holds their school's mobilities only.
     let mut leader = d.app.login_as(SKOLELEDER).await;
     let page = leader.get("/oversigt?aar=2026").await;

@@ -2,7 +2,7 @@
 //! `/invitation/{token}`: the invited person sets a password.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
@@ -14,7 +14,7 @@ use super::{DaForm, FormErrors, Id, Layout, render};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, password, session};
 use crate::db;
-use crate::domain::{Role, format, validate};
+use crate::domain::{JobRole, Role, format, validate};
 use crate::error::AppError;
 
 pub struct AccountLine {
@@ -126,15 +126,34 @@ async fn new_page(
     })
 }
 
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    /// From a staff member's page: the person, preselected, with the role their job suggests.
+    #[serde(default)]
+    medarbejder: String,
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(q): Query<NewQuery>,
 ) -> Result<Response, AppError> {
     user.require_coordinator()?;
-    Ok(
-        render(&new_page(&state, &user, &NewForm::default(), FormErrors::default()).await?)?
-            .into_response(),
-    )
+    let mut f = NewForm::default();
+    if let Ok(id) = q.medarbejder.trim().parse::<Uuid>()
+        && let Some(p) = db::staff::get(&state.pool, id).await?
+        && p.active
+        && !p.has_account
+    {
+        f.staff_id = p.id.to_string();
+        f.role = match JobRole::from_code(&p.job_role) {
+            Some(JobRole::Skoleleder) => Role::Skoleleder,
+            _ => Role::Medarbejder,
+        }
+        .code()
+        .to_string();
+    }
+    Ok(render(&new_page(&state, &user, &f, FormErrors::default()).await?)?.into_response())
 }
 
 #[derive(Template)]
@@ -430,7 +449,10 @@ pub async fn accept(
             )
             .await?;
             tx.commit().await?;
-            return Ok(Redirect::to("/login?adgangskode_sat=1").into_response());
+            let email: String = form_urlencoded::byte_serialize(inv.email.as_bytes()).collect();
+            return Ok(
+                Redirect::to(&format!("/login?adgangskode_sat=1&email={email}")).into_response(),
+            );
         }
         return Err(AppError::NotFound);
     }

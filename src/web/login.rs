@@ -32,6 +32,9 @@ pub struct LoginQuery {
     logget_ud: Option<String>,
     #[serde(default)]
     adgangskode_sat: Option<String>,
+    /// After the invitation: the account's e-mail, so the person only types the password.
+    #[serde(default)]
+    email: String,
 }
 
 pub async fn form(Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
@@ -47,7 +50,12 @@ pub async fn form(Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
     let page = LoginPage {
         layout: Layout::public("Log ind"),
         errors: FormErrors::default(),
-        email: String::new(),
+        // Only shown back in the field (askama escapes it), and only after a password was set.
+        email: if q.adgangskode_sat.is_some() && q.email.len() <= 320 {
+            q.email.trim().to_string()
+        } else {
+            String::new()
+        },
         next: safe_next(&q.next).unwrap_or("").to_string(),
         notice,
     };

@@ -76,6 +76,22 @@ pub struct TableRow {
     pub status: String,
 }
 
+/// One month of the phone layout: the trips that start in it, in date order.
+pub struct MonthList {
+    pub name: &'static str,
+    pub items: Vec<MonthItem>,
+}
+
+pub struct MonthItem {
+    pub href: String,
+    pub label: String,
+    pub school: String,
+    pub participants: String,
+    pub status: String,
+    pub colour: &'static str,
+    start: chrono::NaiveDate,
+}
+
 #[derive(Template)]
 #[template(path = "overview.html")]
 struct OverviewPage {
@@ -90,6 +106,7 @@ struct OverviewPage {
     bars: Vec<Bar>,
     legend: Vec<Legend>,
     rows: Vec<TableRow>,
+    by_month: Vec<MonthList>,
     description: String,
 }
 
@@ -101,6 +118,21 @@ pub struct YearQuery {
 
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
+
+const MONTH_NAMES: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "Marts",
+    "April",
+    "Maj",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "December",
 ];
 
 fn n(v: f64) -> String {
@@ -131,6 +163,13 @@ pub async fn page(
     let mut bars = Vec::new();
     let mut y = HEAD_H;
     let mut current_group = String::new();
+    let mut by_month: Vec<MonthList> = MONTH_NAMES
+        .iter()
+        .map(|name| MonthList {
+            name,
+            items: Vec::new(),
+        })
+        .collect();
     for r in &rows {
         if r.organisation_name != current_group {
             current_group = r.organisation_name.clone();
@@ -174,6 +213,22 @@ pub async fn page(
                 }
             ),
             colour: colour(&r.status),
+        });
+        // A trip that began the year before is listed under January.
+        let month = if r.start_date < first {
+            0
+        } else {
+            r.start_date.month0() as usize
+        };
+        let bar = bars.last().expect("just pushed");
+        by_month[month].items.push(MonthItem {
+            href: bar.href.clone(),
+            label: bar.label.clone(),
+            school: r.organisation_name.clone(),
+            participants: r.participants.clone(),
+            status: status_label(&r.status),
+            colour: colour(&r.status),
+            start: r.start_date,
         });
         y += ROW_H;
     }
@@ -234,6 +289,14 @@ pub async fn page(
             })
             .collect(),
         bars,
+        by_month: by_month
+            .into_iter()
+            .filter(|m| !m.items.is_empty())
+            .map(|mut m| {
+                m.items.sort_by_key(|i| i.start);
+                m
+            })
+            .collect(),
         description,
     };
     Ok(render(&page)?.into_response())

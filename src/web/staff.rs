@@ -200,6 +200,8 @@ struct ShowPage {
     school_href: String,
     left_on: String,
     has_account: bool,
+    /// For the coordinator, when the person is active and has no login yet.
+    create_login_href: Option<String>,
     mobilities: Vec<MobilityLine>,
     can_edit: bool,
     saved: bool,
@@ -250,6 +252,8 @@ pub async fn show(
         school_href: format!("/skoler/{}", person.organisation_id),
         left_on: person.left_on.map(format::date_long).unwrap_or_default(),
         has_account: person.has_account,
+        create_login_href: (user.role == Role::Koordinator && person.active && !person.has_account)
+            .then(|| format!("/brugere/ny?medarbejder={id}")),
         can_edit: rights(&user, &person) != EditRights::None,
         saved: sq.gemt.is_some(),
         history: history::entries(rows, FIELDS, code_label),

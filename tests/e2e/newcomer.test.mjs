@@ -3,7 +3,8 @@
 // programme's codes and the unchecked duration rule for the coordinator, in plain Danish; the
 // reason fields read "Begrundelse for at afvise" / "aflyse"; the outbox says in words why mail is
 // not sent; a follow-up that cannot be answered yet shows its date, not a link; and at 390 px the
-// header keeps the name and the role apart.
+// header keeps the name and the role apart. Test 13: a login made from a staff page, the e-mail
+// filled in after the invitation, and /oversigt at 1280 px and on a phone.
 // Run with tests/e2e/run.sh, or `node --test tests/e2e/newcomer.test.mjs` once the binary is built.
 
 import { test } from 'node:test';
@@ -115,5 +116,76 @@ test('12. a newcomer finds the goal report and the calendar, reads plain Danish,
     assert.ok(userBox.y >= logo.y + logo.height - 1,
       `the user line does not run into "Udsyn" (logo ${JSON.stringify(logo)}, user ${JSON.stringify(userBox)})`);
     await page.setViewportSize({ width: 1280, height: 800 });
+    await logout(page);
+  }));
+
+test('13. the coordinator creates a login from a staff page; the invited person finds the e-mail filled in; the overview on a phone',
+  journey(async (t, checkPage) => {
+    // --- From Peter Ørum's page to "Opret bruger", with him and the role his job suggests ----------
+    let page = await loggedIn(USERS.koordinator);
+    const peter = sql("SELECT id FROM staff WHERE name = 'Peter Ørum'");
+    await page.goto(`/medarbejdere/${peter}`);
+    assert.equal(await h1(page), 'Peter Ørum');
+    await follow(page, page.getByRole('main').getByRole('link', { name: 'Opret login', exact: true }));
+    assert.equal(pathOf(page), '/brugere/ny');
+    assert.equal(await h1(page), 'Opret bruger');
+    const person = page.getByRole('combobox', { name: 'Medarbejder', exact: true });
+    const chosen = await person.evaluate((s) => s.options[s.selectedIndex].textContent);
+    assert.match(chosen, /^Peter Ørum – /, `Peter is preselected: ${chosen}`);
+    const roles = page.getByRole('group', { name: 'Rolle' });
+    assert.ok(await roles.getByRole('radio', { name: 'Medarbejder', exact: true }).isChecked(),
+      'a teacher is proposed as "Medarbejder"');
+    // One control per label: each drawn radio lies on its own label's line, none on top of another.
+    const boxes = await roles.locator('li').evaluateAll((lis) => lis.map((li) => {
+      const r = li.getBoundingClientRect();
+      const b = li.querySelector('input[type=radio]').getBoundingClientRect();
+      return { label: li.innerText.trim(), inside: b.top >= r.top - 0.5 && b.bottom <= r.bottom + 0.5, top: b.top };
+    }));
+    assert.equal(boxes.length, 3);
+    for (const b of boxes) assert.ok(b.inside, `the radio for "${b.label}" lies on its own line: ${JSON.stringify(boxes)}`);
+    assert.equal(new Set(boxes.map((b) => Math.round(b.top))).size, 3, `three radios, three places: ${JSON.stringify(boxes)}`);
+    await checkPage(page, 'nybegynder-opret-login-fra-medarbejder');
+    await follow(page, page.getByRole('button', { name: 'Opret og vis invitationslink', exact: true }));
+    assert.equal(await h1(page), 'Invitationslink til Peter Ørum');
+    const link = new URL(await page.getByLabel('Invitationslink', { exact: true }).inputValue());
+    await logout(page);
+
+    // --- Peter sets his password and finds his e-mail filled in ----------------------------------------
+    page = await running.fresh();
+    await page.goto(link.pathname);
+    const password = 'sommer i Gent 2027';
+    await page.getByLabel('Ny adgangskode', { exact: true }).pressSequentially(password);
+    await page.getByLabel('Gentag adgangskoden', { exact: true }).pressSequentially(password);
+    await follow(page, page.getByRole('button', { name: 'Gem adgangskode', exact: true }));
+    assert.equal(pathOf(page), '/login');
+    assert.equal(await page.getByLabel('E-mail', { exact: true }).inputValue(), 'peter.oerum@hedelund.demo.udsyn.dk',
+      'the e-mail is filled in');
+    await checkPage(page, 'nybegynder-login-efter-invitation');
+    await page.getByLabel('Adgangskode', { exact: true }).pressSequentially(password);
+    await follow(page, page.getByRole('button', { name: 'Log ind' }));
+    assert.notEqual(pathOf(page), '/login', 'logged in with the password alone');
+    await page.context().close();
+
+    // --- The overview: the timeline fills its box at 1 280 px, a list per month at 390 px -------------
+    page = await loggedIn(USERS.koordinator);
+    await page.goto('/oversigt?aar=2026');
+    const chart = page.locator('main .udsyn-chart');
+    const fill = await chart.evaluate((box) => {
+      const inner = box.clientWidth - parseFloat(getComputedStyle(box).paddingLeft) - parseFloat(getComputedStyle(box).paddingRight);
+      return { inner, svg: box.querySelector('svg').getBoundingClientRect().width };
+    });
+    assert.ok(fill.svg >= fill.inner - 1, `the timeline fills its box at 1280 px: ${JSON.stringify(fill)}`);
+    const bars = await page.locator('main .udsyn-chart svg a').count();
+    const byMonth = page.getByRole('region', { name: 'Måned for måned' });
+    assert.equal(await byMonth.isVisible(), false, 'no month list beside the timeline at 1280 px');
+    await page.setViewportSize({ width: 390, height: 800 });
+    assert.equal(await chart.isVisible(), false, 'the wide timeline gives way on a phone');
+    assert.ok(await byMonth.isVisible(), 'the list per month is shown at 390 px');
+    assert.equal(await byMonth.getByRole('link').count(), bars, 'every trip of the timeline in the list');
+    assert.ok(await byMonth.getByRole('heading', { level: 3 }).count() >= 1, 'months as headings');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `the page does not scroll sideways at 390 px (${wide} px)`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await checkPage(page, 'nybegynder-oversigt-maaned-for-maaned');
     await logout(page);
   }));
