@@ -306,9 +306,8 @@ fn organisational_support(
         Category::OrganisationalSupport,
         figure.value,
         format!(
-            "Organisatorisk støtte: 1 deltager × {} ({}) = {}",
+            "Organisatorisk støtte: 1 deltager × {} (satsen for aktivitetstypen) = {}",
             euro(figure.value),
-            p.activity_type,
             euro(figure.value)
         ),
         !figure.verified,
