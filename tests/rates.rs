@@ -510,7 +510,7 @@ async fn copying_2026_to_2027_starts_the_new_year_unverified() {
     let copy = stored(&app, 2027).await.unwrap();
     let original = stored(&app, 2026).await.unwrap();
     assert_eq!(copy.call_year, 2027);
-    assert_eq!(udsyn::domain::money_input::count_figures(&copy), (70, 70));
+    assert_eq!(udsyn::domain::rates_file::count_figures(&copy), (70, 70));
     assert!(!copy.course_fee_per_day_cents.verified, "unverified again");
     assert_eq!(
         copy.course_fee_per_day_cents.source,

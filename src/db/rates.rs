@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::audit;
 use crate::domain::grant::Rates;
-use crate::domain::money_input;
+use crate::domain::rates_file;
 
 /// The audit log's entity for a call year's rates; its id is the year.
 pub const ENTITY: &str = "call_rates";
@@ -138,14 +138,14 @@ pub enum Copied {
 }
 
 /// Copies a call year's rates to the next year when that year has none yet: every figure marked
-/// unverified and its source prefixed "Kopieret fra {year}: " (`money_input::copied`), with the
+/// unverified and its source prefixed "Kopieret fra {year}: " (`rates_file::copied`), with the
 /// new document in the audit log. Run it in a transaction.
 pub async fn copy(tx: &mut PgConnection, from: i16, by: Uuid) -> sqlx::Result<Copied> {
     let Some(source) = get(&mut *tx, from).await? else {
         return Ok(Copied::NoSource);
     };
     let to = from + 1;
-    let new = money_input::copied(&source, to);
+    let new = rates_file::copied(&source, to);
     // ON CONFLICT: a year made meanwhile by someone else is kept, not overwritten.
     let inserted: Option<i16> = sqlx::query_scalar(
         "INSERT INTO call_rates (call_year, rates, updated_at, updated_by)

@@ -10,6 +10,7 @@ pub mod learning;
 pub mod mobility;
 pub mod money_input;
 pub mod progress;
+pub mod rates_file;
 pub mod sheet;
 pub mod staff_import;
 pub mod validate;

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::domain::grant::{RateProblem, Rates};
-use crate::domain::money_input::{self, FileProblem};
+use crate::domain::rates_file::{self, FileProblem};
 use crate::domain::validate::clean_text;
 use crate::error::AppError;
 use crate::web::forms::{FormErrors, RawForm, check_csrf};
@@ -152,7 +152,7 @@ async fn upload(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
-    let rates = match money_input::read_rates_file(&bytes) {
+    let rates = match rates_file::read_rates_file(&bytes) {
         Ok(r) => r,
         Err(p) => return refused(state, user, &p, ""),
     };
@@ -188,7 +188,7 @@ async fn confirm(
 ) -> Result<Response, AppError> {
     check_csrf(user, &form.get("csrf"))?;
     // The document comes back from the browser: it is checked again, as any upload.
-    let rates = match money_input::read_rates_file(form.get("dokument").as_bytes()) {
+    let rates = match rates_file::read_rates_file(form.get("dokument").as_bytes()) {
         Ok(r) => r,
         Err(p) => return refused(state, user, &p, "Intet er gemt. "),
     };

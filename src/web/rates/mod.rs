@@ -23,7 +23,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::domain::grant::{Figure, Rates, band_label, euro, percent};
-use crate::domain::{Role, format, money_input};
+use crate::domain::{Role, format, rates_file};
 use crate::error::AppError;
 
 /// The figures concern money: the coordinator and the school leaders, not the staff.
@@ -38,7 +38,7 @@ fn may_read(user: &CurrentUser) -> Result<(), AppError> {
 fn year_of(s: &str) -> Result<i16, AppError> {
     s.parse::<i16>()
         .ok()
-        .filter(|y| money_input::YEARS.contains(y))
+        .filter(|y| rates_file::YEARS.contains(y))
         .ok_or(AppError::NotFound)
 }
 
@@ -179,7 +179,7 @@ pub(crate) fn tables(r: &Rates, names: &Names) -> Tables {
     let mut groups: Vec<&crate::domain::grant::GroupRate> = r.individual_support.iter().collect();
     groups.sort_by_key(|g| g.group);
     let from_day = r.full_rate_days.value + 1;
-    let (total, unverified) = money_input::count_figures(r);
+    let (total, unverified) = rates_file::count_figures(r);
     Tables {
         bands: bands
             .into_iter()
@@ -417,7 +417,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Re
         .await?
         .into_iter()
         .map(|s| {
-            let (total, unverified) = money_input::count_figures(&s.rates);
+            let (total, unverified) = rates_file::count_figures(&s.rates);
             YearRow {
                 year: s.rates.call_year,
                 href: format!("/satser/{}", s.rates.call_year),
@@ -467,7 +467,7 @@ async fn show_page(
     let names = Names::load(state).await?;
     let next_year = year + 1;
     let can_copy = user.is_coordinator()
-        && money_input::YEARS.contains(&next_year)
+        && rates_file::YEARS.contains(&next_year)
         && !db::rates::exists(&state.pool, next_year).await?;
     Ok(ShowPage {
         layout: Layout::new(&format!("Satser for indkaldelse {year}"), "projekter", user),
@@ -542,11 +542,11 @@ pub async fn copy(
     let year = year_of(&year)?;
     check_csrf(&user, &f.csrf)?;
     let next = year + 1;
-    if !money_input::YEARS.contains(&next) {
+    if !rates_file::YEARS.contains(&next) {
         let message = format!(
             "Udsyn har kun satser for indkaldelsesårene {} til {}; {next} kan ikke oprettes.",
-            money_input::YEARS.start(),
-            money_input::YEARS.end()
+            rates_file::YEARS.start(),
+            rates_file::YEARS.end()
         );
         return refuse_copy(&state, &user, year, message).await;
     }
