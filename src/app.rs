@@ -266,7 +266,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             web::input::clean_text,
         ))
-        .layer(middleware::from_fn(same_origin_posts));
+        .layer(middleware::from_fn(same_origin_posts))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::sql_stats::measure,
+        ));
 
     Router::new()
         .route("/healthz", get(web::health::healthz))

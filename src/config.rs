@@ -37,6 +37,9 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     /// `UDSYN_STATIC_DIR`: the folder with DKFDS and Udsyn's CSS and JavaScript.
     pub static_dir: std::path::PathBuf,
+    /// `SERVER_TIMING`: `1` sends each page's SQL statement count and database time in a
+    /// `Server-Timing` header (for the benchmark and the browser's developer tools).
+    pub server_timing: bool,
 }
 
 /// `./static` when Udsyn runs from its source folder, else the folder it was built from.
@@ -86,6 +89,7 @@ impl Default for Config {
             report_due_days: 14,
             smtp: None,
             static_dir: default_static_dir(),
+            server_timing: false,
         }
     }
 }
@@ -151,6 +155,7 @@ impl Config {
             static_dir: var("UDSYN_STATIC_DIR")
                 .map(Into::into)
                 .unwrap_or(d.static_dir),
+            server_timing: matches!(var("SERVER_TIMING").as_deref(), Some("1" | "true")),
         })
     }
 }

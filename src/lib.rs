@@ -9,4 +9,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod scale;
+pub mod sql_stats;
 pub mod web;

@@ -1,9 +1,10 @@
-//! `udsyn serve [--demo] [--bind ADDR]`, `udsyn migrate`, `udsyn seed-demo`.
+//! `udsyn serve [--demo] [--bind ADDR]`, `udsyn migrate`, `udsyn seed-demo`,
+//! `udsyn seed-scale --factor F`.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use udsyn::{app, config::Config, db, demo};
+use udsyn::{app, config::Config, db, demo, scale};
 
 const USAGE: &str = "Brug: udsyn <kommando> [valg]
 
@@ -12,6 +13,8 @@ Kommandoer:
                                     --demo fylder en tom database med demokonsortiet.
   migrate                           Opdatér databasens skema og stop.
   seed-demo                         Fyld en tom database med demokonsortiet og stop.
+  seed-scale --factor F             Læg et syntetisk konsortium i landsskala × F oven i demoen
+                                    (F = 1: 1 000 skoler, 100 000 mobiliteter) og stop.
   help                              Vis denne hjælp.";
 
 #[tokio::main]
@@ -24,17 +27,21 @@ async fn main() {
 
 async fn run() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "udsyn=info,tower_http=warn,sqlx=warn".into()),
-        )
-        .init();
+    {
+        use tracing_subscriber::prelude::*;
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "udsyn=info,tower_http=warn,sqlx=warn".into());
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_filter(filter))
+            .with(udsyn::sql_stats::layer())
+            .init();
+    }
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut config = Config::from_env()?;
     let command = args.first().map(String::as_str).unwrap_or("help");
     let mut with_demo = false;
+    let mut factor = None;
     let mut rest = args.iter().skip(1);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -46,6 +53,12 @@ async fn run() -> anyhow::Result<()> {
                 config.bind = v
                     .parse::<SocketAddr>()
                     .with_context(|| format!("«{v}» er ikke en adresse som 127.0.0.1:3000"))?;
+            }
+            "--factor" => {
+                let v = rest
+                    .next()
+                    .context("--factor kræver et tal, fx 0.01 eller 1")?;
+                factor = Some(scale::parse_factor(v)?);
             }
             other => anyhow::bail!("ukendt valg «{other}»\n\n{USAGE}"),
         }
@@ -63,6 +76,17 @@ async fn run() -> anyhow::Result<()> {
         "seed-demo" => {
             let (pool, server) = open(&config).await?;
             let loaded = load_demo(&pool).await;
+            pool.close().await;
+            stop_if_private(&server).await;
+            loaded
+        }
+        "seed-scale" => {
+            let factor = factor.context("seed-scale kræver --factor, fx --factor 0.01")?;
+            let (pool, server) = open(&config).await?;
+            let loaded = match load_demo(&pool).await {
+                Ok(()) => scale::seed(&pool, factor).await,
+                Err(e) => Err(e),
+            };
             pool.close().await;
             stop_if_private(&server).await;
             loaded

@@ -21,6 +21,7 @@ pub mod rates;
 pub mod reflections;
 pub mod reminders;
 pub mod reports;
+pub mod scale;
 pub mod sessions;
 pub mod staff;
 
