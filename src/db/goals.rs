@@ -258,96 +258,91 @@ pub async fn upsert(
     Ok((id, before.map(|b| b.1), after))
 }
 
-/// Automatic indicators: how many distinct people had completed a mobility serving the goal by
-/// the end of each school year from `from` to `to` (cumulative), consortium-wide or for a school.
+/// One automatic indicator whose series is wanted: its code, goal, first school year and the
+/// school it is shown for (`None`: the whole consortium).
+pub struct Wanted<'a> {
+    pub indicator: Uuid,
+    pub goal: Uuid,
+    pub code: &'a str,
+    pub from_year: i32,
+    pub school: Option<Uuid>,
+}
+
+/// What each automatic indicator counts in `goal_counts` (see migrations/0011_aggregates.sql).
+fn counted(code: &str) -> &'static str {
+    match code {
+        "ledere_gennemfoert" => "gennemfoert:skoleleder,gennemfoert:noeglemedarbejder",
+        "medarbejdere_gennemfoert" => "gennemfoert:laerer,gennemfoert:paedagog",
+        "rapporter_med_maalet" => "rapport",
+        "aendret_praksis_andel" => "aendret",
+        _ => {
+            "gennemfoert:skoleleder,gennemfoert:noeglemedarbejder,gennemfoert:laerer,\
+             gennemfoert:paedagog,gennemfoert:andet"
+        }
+    }
+}
+
+/// The series of the automatic indicators, cumulative per school year up to `to_year`, in one
+/// query over the maintained counts: people who had completed a mobility serving the goal by the
+/// end of each school year, reports tied to the goal, or the share of follow-up answers saying
+/// practice changed (only years in which someone had answered). Returns (indicator, period, value).
 pub async fn automatic_series(
     db: impl PgExecutor<'_>,
-    code: &str,
-    goal: Uuid,
-    school: Option<Uuid>,
-    from: &str,
-    to: &str,
-) -> sqlx::Result<Vec<(String, f64)>> {
-    match code {
-        "rapporter_med_maalet" => {
-            return sqlx::query_as(
-                "WITH years AS (
-                     SELECT y, to_char(y, 'FM0000') || '/' || to_char((y + 1) % 100, 'FM00') AS period,
-                            make_date(y + 1, 7, 31) AS last_day
-                     FROM generate_series(substr($3, 1, 4)::int, substr($4, 1, 4)::int) AS y)
-                 SELECT years.period, (
-                     SELECT count(*)::float8 FROM reports r JOIN staff s ON s.id = r.staff_id
-                     WHERE r.status = 'indsendt' AND r.submitted_at::date <= years.last_day
-                       AND (SELECT number FROM goals WHERE id = $1) = ANY(r.goal_numbers)
-                       AND ($2::uuid IS NULL OR s.organisation_id = $2))
-                 FROM years ORDER BY years.y",
-            )
-            .bind(goal)
-            .bind(school)
-            .bind(from)
-            .bind(to)
-            .fetch_all(db)
-            .await;
-        }
-        "aendret_praksis_andel" => {
-            // Only years in which someone has answered: a share of nobody is no measurement.
-            return sqlx::query_as(
-                "WITH years AS (
-                     SELECT y, to_char(y, 'FM0000') || '/' || to_char((y + 1) % 100, 'FM00') AS period,
-                            make_date(y + 1, 7, 31) AS last_day
-                     FROM generate_series(substr($3, 1, 4)::int, substr($4, 1, 4)::int) AS y),
-                 answers AS (
-                     SELECT f.changed, f.answered_at::date AS day, s.organisation_id
-                     FROM follow_ups f JOIN reports r ON r.id = f.report_id JOIN staff s ON s.id = r.staff_id
-                     JOIN mobility_goals mg ON mg.mobility_id = r.mobility_id AND mg.goal_id = $1)
-                 SELECT years.period,
-                        round(100.0 * count(*) FILTER (WHERE a.changed IN ('ja', 'delvist')) / count(*), 1)::float8
-                 FROM years JOIN answers a ON a.day <= years.last_day AND ($2::uuid IS NULL OR a.organisation_id = $2)
-                 GROUP BY years.y, years.period ORDER BY years.y",
-            )
-            .bind(goal)
-            .bind(school)
-            .bind(from)
-            .bind(to)
-            .fetch_all(db)
-            .await;
-        }
-        _ => {}
+    wanted: &[Wanted<'_>],
+    to_year: i32,
+) -> sqlx::Result<Vec<(Uuid, String, f64)>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
     }
-    let roles: &[&str] = match code {
-        "ledere_gennemfoert" => &["skoleleder", "noeglemedarbejder"],
-        "medarbejdere_gennemfoert" => &["laerer", "paedagog"],
-        _ => &[
-            "skoleleder",
-            "noeglemedarbejder",
-            "laerer",
-            "paedagog",
-            "andet",
-        ],
-    };
-    let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
-    sqlx::query_as(
-        "WITH years AS (
-             SELECT y, to_char(y, 'FM0000') || '/' || to_char((y + 1) % 100, 'FM00') AS period,
-                    make_date(y + 1, 7, 31) AS last_day
-             FROM generate_series(substr($4, 1, 4)::int, substr($5, 1, 4)::int) AS y)
-         SELECT years.period, (
-             SELECT count(DISTINCT mp.staff_id)::float8
-             FROM mobilities m
-             JOIN mobility_goals mg ON mg.mobility_id = m.id AND mg.goal_id = $1
-             JOIN mobility_participants mp ON mp.mobility_id = m.id AND mp.role = 'deltager'
-             JOIN staff s ON s.id = mp.staff_id
-             WHERE m.status IN ('gennemfoert', 'rapporteret', 'opfulgt') AND m.end_date <= years.last_day
-               AND s.job_role = ANY($3) AND ($2::uuid IS NULL OR s.organisation_id = $2))
-         FROM years ORDER BY years.y",
+    let indicators: Vec<Uuid> = wanted.iter().map(|w| w.indicator).collect();
+    let goals: Vec<Uuid> = wanted.iter().map(|w| w.goal).collect();
+    let whats: Vec<&str> = wanted.iter().map(|w| counted(w.code)).collect();
+    let from: Vec<i32> = wanted.iter().map(|w| w.from_year.min(to_year)).collect();
+    let schools: Vec<Option<Uuid>> = wanted.iter().map(|w| w.school).collect();
+    let shares: Vec<bool> = wanted
+        .iter()
+        .map(|w| w.code == "aendret_praksis_andel")
+        .collect();
+    let rows: Vec<(Uuid, String, f64, f64, bool)> = sqlx::query_as(
+        "WITH w AS (
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::uuid[], $6::bool[])
+                 AS w(indicator_id, goal_id, whats, from_year, school, share)),
+         years AS (SELECT w.*, y FROM w CROSS JOIN LATERAL generate_series(w.from_year, $7::int) AS y)
+         SELECT y.indicator_id, to_char(y.y, 'FM0000') || '/' || to_char((y.y + 1) % 100, 'FM00'),
+                coalesce(sum(c.n) FILTER (WHERE c.what = ANY(string_to_array(y.whats, ','))), 0)::float8,
+                coalesce(sum(c.n) FILTER (WHERE c.what = 'svar'), 0)::float8,
+                bool_or(y.share)
+         FROM years y
+         LEFT JOIN LATERAL (
+             SELECT t.what, t.n FROM goal_counts_total t
+             WHERE y.school IS NULL AND t.goal_id = y.goal_id AND t.school_year <= y.y
+             UNION ALL
+             SELECT c.what, c.n FROM goal_counts c
+             WHERE c.organisation_id = y.school AND c.goal_id = y.goal_id AND c.school_year <= y.y
+         ) c ON true
+         GROUP BY y.indicator_id, y.y
+         ORDER BY y.indicator_id, y.y",
     )
-    .bind(goal)
-    .bind(school)
-    .bind(&roles)
-    .bind(from)
-    .bind(to)
+    .bind(&indicators)
+    .bind(&goals)
+    .bind(&whats)
+    .bind(&from)
+    .bind(&schools)
+    .bind(&shares)
+    .bind(to_year)
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, period, counted, answers, share)| {
+            if share {
+                // A share of nobody is no measurement.
+                (answers > 0.0).then(|| (id, period, (1000.0 * counted / answers).round() / 10.0))
+            } else {
+                Some((id, period, counted))
+            }
+        })
+        .collect())
 }
 
 #[derive(Debug, FromRow)]

@@ -25,6 +25,11 @@ pub fn period_of(date: chrono::NaiveDate) -> String {
     format!("{first}/{:02}", (first + 1) % 100)
 }
 
+/// The calendar year a school year such as "2025/26" begins in.
+pub fn first_year_of(period: &str) -> Option<i32> {
+    period.get(..4)?.parse().ok()
+}
+
 /// The first and last day of a school year.
 pub fn period_bounds(period: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
     let first: i32 = period.get(..4)?.parse().ok()?;

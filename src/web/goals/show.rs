@@ -9,7 +9,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::charts::{progress_of, series, show_value};
-use super::views::{GoalCard, IndicatorView, goal_cards, goal_status_label, indicator_views};
+use super::views::{GoalCard, IndicatorView, goal_cards, goal_status_label, indicator_data};
 use super::{View, default_view};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -117,20 +117,17 @@ pub async fn show(
             .find(|(i, _)| *i == s)
             .map(|(_, n)| n.clone());
     }
-    let indicators: Vec<IndicatorView> = indicator_views(&state, &shown_user, Some(id), view)
-        .await?
-        .into_iter()
-        .map(|(_, v)| v)
-        .collect();
-    // The coordinator's table: each school's latest value per indicator measured per school.
+    let data = indicator_data(&state, &shown_user, Some(id), view).await?;
+    let indicators: Vec<IndicatorView> = data.views.into_iter().map(|(_, v)| v).collect();
+    // The coordinator's table: each school's latest value per indicator measured per school,
+    // from the measurements the charts were drawn from (the consortium view has every school's).
     let (school_columns, school_table) = if user.is_coordinator() && view == View::Consortium {
-        let inds: Vec<Indicator> = db::goals::indicators(&state.pool, Some(id))
-            .await?
+        let inds: Vec<Indicator> = data
+            .indicators
             .into_iter()
             .filter(|i| i.per_school && i.automatic.is_none())
             .collect();
-        let ids: Vec<Uuid> = inds.iter().map(|i| i.id).collect();
-        let ms = db::goals::measurements(&state.pool, &ids, None).await?;
+        let ms = data.measurements;
         let rows = schools
             .iter()
             .filter(|(s, _)| ms.iter().any(|m| m.organisation_id == Some(*s)))

@@ -96,6 +96,23 @@ pub async fn indicator_views(
     goal: Option<Uuid>,
     view: View,
 ) -> Result<Vec<(Uuid, IndicatorView)>, AppError> {
+    Ok(indicator_data(state, user, goal, view).await?.views)
+}
+
+/// The views, with the indicators and measurements they were made from, for pages that show
+/// more of the same data (a goal's table of schools) without asking the database again.
+pub struct IndicatorData {
+    pub views: Vec<(Uuid, IndicatorView)>,
+    pub indicators: Vec<Indicator>,
+    pub measurements: Vec<db::goals::Measurement>,
+}
+
+pub async fn indicator_data(
+    state: &AppState,
+    user: &CurrentUser,
+    goal: Option<Uuid>,
+    view: View,
+) -> Result<IndicatorData, AppError> {
     let indicators = db::goals::indicators(&state.pool, goal).await?;
     let ids: Vec<Uuid> = indicators.iter().map(|i| i.id).collect();
     let school = match view {
@@ -104,31 +121,50 @@ pub async fn indicator_views(
     };
     let measurements = db::goals::measurements(&state.pool, &ids, school).await?;
     let now = progress::period_of(Local::now().date_naive());
+    let this_year = progress::first_year_of(&now).unwrap_or(2000);
     let label = match (view, &user.organisation_name) {
         (View::School(_), Some(n)) => n.clone(),
         _ => "Hele konsortiet".to_string(),
     };
-    let mut out = Vec::new();
-    for ind in &indicators {
+    let effective = |ind: &Indicator| {
         // A school's view of a consortium-wide indicator shows the consortium's numbers.
-        let effective = if ind.per_school {
+        if ind.per_school {
             view
         } else {
             View::Consortium
-        };
+        }
+    };
+    let school_of = |v: View| match v {
+        View::School(s) => Some(s),
+        View::Consortium => None,
+    };
+    let wanted: Vec<db::goals::Wanted> = indicators
+        .iter()
+        .filter_map(|ind| {
+            let code = ind.automatic.as_deref()?;
+            let from = ind.baseline_period.as_deref().unwrap_or(&now);
+            Some(db::goals::Wanted {
+                indicator: ind.id,
+                goal: ind.goal_id,
+                code,
+                from_year: progress::first_year_of(from).unwrap_or(this_year),
+                school: school_of(effective(ind)),
+            })
+        })
+        .collect();
+    let automatic = db::goals::automatic_series(&state.pool, &wanted, this_year).await?;
+    let mut out = Vec::new();
+    for ind in &indicators {
+        let effective = effective(ind);
         let points = match &ind.automatic {
-            Some(code) => {
-                let from = ind.baseline_period.clone().unwrap_or_else(|| now.clone());
-                let school = match effective {
-                    View::School(s) => Some(s),
-                    View::Consortium => None,
-                };
-                db::goals::automatic_series(&state.pool, code, ind.goal_id, school, &from, &now)
-                    .await?
-                    .into_iter()
-                    .map(|(period, value)| Point { period, value })
-                    .collect()
-            }
+            Some(_) => automatic
+                .iter()
+                .filter(|(id, _, _)| *id == ind.id)
+                .map(|(_, period, value)| Point {
+                    period: period.clone(),
+                    value: *value,
+                })
+                .collect(),
             None => series(ind, &measurements, effective),
         };
         let may_enter = match user.role {
@@ -157,7 +193,11 @@ pub async fn indicator_views(
             view_of(ind, points, scope, may_enter, user.is_coordinator()),
         ));
     }
-    Ok(out)
+    Ok(IndicatorData {
+        views: out,
+        indicators,
+        measurements,
+    })
 }
 
 pub struct GoalCard {
