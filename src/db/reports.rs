@@ -220,54 +220,71 @@ pub struct SearchFilter {
     pub year: Option<i32>,
     /// The person searching: their own private reflections are found too.
     pub me: Option<Uuid>,
+    /// Hits to skip: (page − 1) × [`HITS_PER_PAGE`].
+    pub offset: i64,
 }
 
+/// How many hits one page of the knowledge base shows.
+pub const HITS_PER_PAGE: i64 = 50;
+
 /// Submitted reports and shared reflections (plus the searcher's own private ones), ranked by
-/// Danish full-text search with prefix matching, with the matched words marked ⟦…⟧.
+/// Danish full-text search with prefix matching, with the matched words marked ⟦…⟧. Ranks and
+/// cuts to one page first, then joins and highlights only the hits shown; returns up to one more
+/// than a page, so the caller knows whether there is a next page.
 pub async fn search(db: impl PgExecutor<'_>, f: &SearchFilter) -> sqlx::Result<Vec<Hit>> {
     sqlx::query_as(
         "WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE to_tsquery('danish', $1) END AS q),
-         hits AS (
-             SELECT 'rapport' AS kind, r.id, t.name_da || ' hos ' || p.name AS title, s.name AS author, o.name AS school,
-                    m.id AS mobility_id, p.name AS partner, c.name_da AS country, t.name_da AS activity,
-                    coalesce(r.submitted_at::date, m.end_date) AS date, false AS private,
-                    coalesce(ts_rank(r.search, q.q), 0) AS rank,
-                    CASE WHEN q.q IS NULL THEN left(r.aha, 300)
-                         ELSE ts_headline('danish', r.aha || ' … ' || r.change_plan || ' … ' || r.saw || ' … ' || r.surprise, q.q,
-                              'StartSel=⟦, StopSel=⟧, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') END AS snippet
-             FROM reports r CROSS JOIN q
-             JOIN staff s ON s.id = r.staff_id JOIN organisations o ON o.id = s.organisation_id
-             JOIN mobilities m ON m.id = r.mobility_id JOIN partners p ON p.id = m.receiving_partner_id
-             JOIN countries c ON c.code = p.country_code JOIN activity_types t ON t.code = m.activity_type
-             WHERE r.status = 'indsendt' AND (q.q IS NULL OR r.search @@ q.q)
-               AND ($2::smallint IS NULL OR $2 = ANY(r.goal_numbers))
-               AND ($3::smallint IS NULL OR $3 = ANY(r.vibus))
-               AND ($4::text IS NULL OR $4 = ANY(r.focus_areas))
-               AND ($5::text IS NULL OR p.country_code = $5)
-               AND ($6::uuid IS NULL OR s.organisation_id = $6)
-               AND ($7::text IS NULL OR m.activity_type = $7)
-               AND ($8::int IS NULL OR extract(year FROM m.end_date) = $8)
+         ranked AS (
+             (SELECT 'rapport' AS kind, r.id, coalesce(ts_rank(r.search, q.q), 0) AS rank,
+                     coalesce(r.submitted_at::date, m.end_date) AS date
+              FROM reports r CROSS JOIN q
+              JOIN mobilities m ON m.id = r.mobility_id
+              WHERE r.status = 'indsendt' AND (q.q IS NULL OR r.search @@ q.q)
+                AND ($2::smallint IS NULL OR $2 = ANY(r.goal_numbers))
+                AND ($3::smallint IS NULL OR $3 = ANY(r.vibus))
+                AND ($4::text IS NULL OR $4 = ANY(r.focus_areas))
+                AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM partners p WHERE p.id = m.receiving_partner_id AND p.country_code = $5))
+                AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM staff s WHERE s.id = r.staff_id AND s.organisation_id = $6))
+                AND ($7::text IS NULL OR m.activity_type = $7)
+                AND ($8::int IS NULL OR extract(year FROM m.end_date) = $8)
+              ORDER BY 3 DESC, 4 DESC LIMIT $10 + $11)
              UNION ALL
-             SELECT 'refleksion', f.id, f.title, s.name, o.name, m.id, p.name, c.name_da, t.name_da,
-                    f.created_at::date, f.private,
-                    coalesce(ts_rank(f.search, q.q), 0),
-                    CASE WHEN q.q IS NULL THEN left(f.body, 300)
-                         ELSE ts_headline('danish', f.title || ' … ' || f.body, q.q,
-                              'StartSel=⟦, StopSel=⟧, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') END
-             FROM reflections f CROSS JOIN q
-             JOIN staff s ON s.id = f.staff_id JOIN organisations o ON o.id = s.organisation_id
-             LEFT JOIN mobilities m ON m.id = f.mobility_id LEFT JOIN partners p ON p.id = m.receiving_partner_id
-             LEFT JOIN countries c ON c.code = p.country_code LEFT JOIN activity_types t ON t.code = m.activity_type
-             WHERE (NOT f.private OR f.staff_id = $9) AND (q.q IS NULL OR f.search @@ q.q)
-               AND ($2::smallint IS NULL OR $2 = ANY(f.goal_numbers))
-               AND ($3::smallint IS NULL OR $3 = ANY(f.vibus))
-               AND ($4::text IS NULL OR $4 = ANY(f.focus_areas))
-               AND ($5::text IS NULL OR p.country_code = $5)
-               AND ($6::uuid IS NULL OR s.organisation_id = $6)
-               AND ($7::text IS NULL OR m.activity_type = $7)
-               AND ($8::int IS NULL OR extract(year FROM f.created_at) = $8))
-         SELECT kind, id, title, author, school, mobility_id, partner, country, activity, date, snippet, private
-         FROM hits ORDER BY rank DESC, date DESC LIMIT 50",
+             (SELECT 'refleksion', f.id, coalesce(ts_rank(f.search, q.q), 0), f.created_at::date
+              FROM reflections f CROSS JOIN q
+              LEFT JOIN mobilities m ON m.id = f.mobility_id
+              WHERE (NOT f.private OR f.staff_id = $9) AND (q.q IS NULL OR f.search @@ q.q)
+                AND ($2::smallint IS NULL OR $2 = ANY(f.goal_numbers))
+                AND ($3::smallint IS NULL OR $3 = ANY(f.vibus))
+                AND ($4::text IS NULL OR $4 = ANY(f.focus_areas))
+                AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM partners p WHERE p.id = m.receiving_partner_id AND p.country_code = $5))
+                AND ($6::uuid IS NULL OR EXISTS (SELECT 1 FROM staff s WHERE s.id = f.staff_id AND s.organisation_id = $6))
+                AND ($7::text IS NULL OR m.activity_type = $7)
+                AND ($8::int IS NULL OR extract(year FROM f.created_at) = $8)
+              ORDER BY 3 DESC, 4 DESC LIMIT $10 + $11)),
+         page AS (SELECT * FROM ranked ORDER BY rank DESC, date DESC, id LIMIT $10 + 1 OFFSET $11)
+         SELECT page.kind, page.id, t.name_da || ' hos ' || p.name AS title, s.name AS author, o.name AS school,
+                m.id AS mobility_id, p.name AS partner, c.name_da AS country, t.name_da AS activity, page.date,
+                CASE WHEN q.q IS NULL THEN left(r.aha, 300)
+                     ELSE ts_headline('danish', r.aha || ' … ' || r.change_plan || ' … ' || r.saw || ' … ' || r.surprise, q.q,
+                          'StartSel=⟦, StopSel=⟧, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') END AS snippet,
+                false AS private, page.rank
+         FROM page CROSS JOIN q
+         JOIN reports r ON r.id = page.id AND page.kind = 'rapport'
+         JOIN staff s ON s.id = r.staff_id JOIN organisations o ON o.id = s.organisation_id
+         JOIN mobilities m ON m.id = r.mobility_id JOIN partners p ON p.id = m.receiving_partner_id
+         JOIN countries c ON c.code = p.country_code JOIN activity_types t ON t.code = m.activity_type
+         UNION ALL
+         SELECT page.kind, page.id, f.title, s.name, o.name, m.id, p.name, c.name_da, t.name_da, page.date,
+                CASE WHEN q.q IS NULL THEN left(f.body, 300)
+                     ELSE ts_headline('danish', f.title || ' … ' || f.body, q.q,
+                          'StartSel=⟦, StopSel=⟧, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"') END,
+                f.private, page.rank
+         FROM page CROSS JOIN q
+         JOIN reflections f ON f.id = page.id AND page.kind = 'refleksion'
+         JOIN staff s ON s.id = f.staff_id JOIN organisations o ON o.id = s.organisation_id
+         LEFT JOIN mobilities m ON m.id = f.mobility_id LEFT JOIN partners p ON p.id = m.receiving_partner_id
+         LEFT JOIN countries c ON c.code = p.country_code LEFT JOIN activity_types t ON t.code = m.activity_type
+         ORDER BY rank DESC, date DESC, id",
     )
     .bind(&f.query)
     .bind(f.goal)
@@ -278,6 +295,8 @@ pub async fn search(db: impl PgExecutor<'_>, f: &SearchFilter) -> sqlx::Result<V
     .bind(&f.activity)
     .bind(f.year)
     .bind(f.me)
+    .bind(HITS_PER_PAGE)
+    .bind(f.offset)
     .fetch_all(db)
     .await
 }
@@ -294,18 +313,22 @@ pub struct Owed {
     pub title: String,
     pub due: NaiveDate,
     pub last_reminded: Option<DateTime<Utc>>,
+    /// How many are overdue in all, on every row (one page is shown at a time).
+    pub total: i64,
 }
 
 /// Overdue reports (`report_days` after the end of a completed mobility) and follow-ups
-/// (`months` after the report), for one school or all.
+/// (`months` after the report), for one school or all, by due date; `page` is (offset, limit),
+/// `None` for all of them.
 pub async fn overdue(
     db: impl PgExecutor<'_>,
     school: Option<Uuid>,
     report_days: i32,
     months: i32,
+    page: Option<(i64, i64)>,
 ) -> sqlx::Result<Vec<Owed>> {
     sqlx::query_as(
-        "SELECT * FROM (
+        "SELECT *, count(*) OVER () AS total FROM (
              SELECT 'rapport' AS kind, s.id AS staff_id, s.name, s.email, o.name AS school, m.id AS mobility_id,
                     t.name_da || ' hos ' || p.name AS title, m.end_date + $2 AS due,
                     (SELECT max(sent_at) FROM reminders x WHERE x.kind = 'rapport' AND x.staff_id = s.id AND x.mobility_id = m.id) AS last_reminded
@@ -329,11 +352,14 @@ pub async fn overdue(
              WHERE r.status = 'indsendt' AND f.report_id IS NULL
                AND r.submitted_at + make_interval(months => $3) < now()) x
          WHERE $1::uuid IS NULL OR EXISTS (SELECT 1 FROM staff s2 WHERE s2.id = x.staff_id AND s2.organisation_id = $1)
-         ORDER BY due, name",
+         ORDER BY due, name, mobility_id, kind
+         LIMIT $5 OFFSET $4",
     )
     .bind(school)
     .bind(report_days)
     .bind(months)
+    .bind(page.map(|p| p.0).unwrap_or(0))
+    .bind(page.map(|p| p.1))
     .fetch_all(db)
     .await
 }

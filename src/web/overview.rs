@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Local};
 use serde::Deserialize;
 
-use super::forms::{SelectOption, options};
+use super::forms::{SelectOption, options, school_options};
 use super::mobilities::{scope_of, status_label, year_bounds};
 use super::{Layout, render};
 use crate::app::AppState;
@@ -98,6 +98,9 @@ struct OverviewPage {
     layout: Layout,
     year: i32,
     years: Vec<SelectOption>,
+    schools: Vec<SelectOption>,
+    month_options: Vec<SelectOption>,
+    cut: String,
     width: String,
     height: String,
     chart_bottom: String,
@@ -114,7 +117,15 @@ struct OverviewPage {
 pub struct YearQuery {
     #[serde(default)]
     aar: String,
+    #[serde(default)]
+    skole: String,
+    #[serde(default)]
+    maaned: String,
 }
+
+/// The most mobilities one timeline draws; a year of a national consortium is filtered by school
+/// or month instead.
+const MAX_ROWS: i64 = 150;
 
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
@@ -152,7 +163,51 @@ pub async fn page(
         .ok()
         .filter(|y| (2014..=2100).contains(y))
         .unwrap_or(this_year);
-    let rows = db::mobilities::timeline(&state.pool, scope, year).await?;
+    let month = q
+        .maaned
+        .parse::<u32>()
+        .ok()
+        .filter(|m| (1..=12).contains(m));
+    let school = match scope {
+        db::mobilities::Scope::All => q.skole.parse().ok(),
+        _ => None,
+    };
+    let filter = db::mobilities::TimelineFilter {
+        year,
+        school,
+        month,
+        limit: MAX_ROWS,
+    };
+    let rows = db::mobilities::timeline(&state.pool, scope, &filter).await?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let cut = if total > rows.len() as i64 {
+        format!(
+            "Der er {total} mobiliteter{}; her vises de første {}. Vælg en skole eller en måned for at se dem alle.",
+            if month.is_some() || school.is_some() {
+                " med dit valg"
+            } else {
+                " i året"
+            },
+            rows.len()
+        )
+    } else {
+        String::new()
+    };
+    let schools = if matches!(scope, db::mobilities::Scope::All) {
+        school_options(&state.pool, &q.skole, Some("Alle skoler")).await?
+    } else {
+        Vec::new()
+    };
+    let month_items: Vec<(String, String)> = MONTH_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| ((i + 1).to_string(), name.to_string()))
+        .collect();
+    let month_options = options(
+        month_items.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+        &q.maaned,
+        Some("Hele året"),
+    );
     let (first, last) = year_bounds(year);
     let days = (last - first).num_days() as f64 + 1.0;
     let x_of = |d: chrono::NaiveDate| {
@@ -250,8 +305,12 @@ pub async fn page(
         format!("Ingen mobiliteter i {year}.")
     } else {
         format!(
-            "{} mobiliteter i {year} fordelt på {} skoler. Hver bjælke er en mobilitet fra første til sidste dag; farven viser status. Tabellen under diagrammet har de samme oplysninger.",
-            rows.len(),
+            "{} mobiliteter fordelt på {} skoler. Hver bjælke er en mobilitet fra første til sidste dag; farven viser status. Tabellen under diagrammet har de samme oplysninger.",
+            if total > rows.len() as i64 {
+                format!("{} af {total}", rows.len())
+            } else {
+                format!("{total}")
+            },
             groups.len()
         )
     };
@@ -263,6 +322,9 @@ pub async fn page(
             &year.to_string(),
             None,
         ),
+        schools,
+        month_options,
+        cut,
         width: n(LABEL_W + CHART_W + 10.0),
         height: n(height),
         chart_bottom: n(height - 6.0),

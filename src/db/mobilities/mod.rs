@@ -501,13 +501,24 @@ pub struct TimelineRow {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub participants: String,
+    /// How many mobilities match in all, on every row (at most `limit` rows are returned).
+    pub total: i64,
 }
 
-/// Every mobility in scope whose dates touch the calendar year, grouped by school.
+/// What the timeline shows: a calendar year, optionally one school and one month (1–12).
+pub struct TimelineFilter {
+    pub year: i32,
+    pub school: Option<Uuid>,
+    pub month: Option<u32>,
+    pub limit: i64,
+}
+
+/// The mobilities in scope whose dates touch the year (and the month), grouped by school, at most
+/// `limit` of them.
 pub async fn timeline(
     db: impl PgExecutor<'_>,
     scope: Scope,
-    year: i32,
+    f: &TimelineFilter,
 ) -> sqlx::Result<Vec<TimelineRow>> {
     let (school, person) = match scope {
         Scope::School(id) => (Some(id), None),
@@ -519,23 +530,30 @@ pub async fn timeline(
                 CASE WHEN m.venue_city <> '' THEN m.venue_city ELSE p.city END AS city, c.name_da AS country_name,
                 m.start_date, m.end_date,
                 (SELECT coalesce(string_agg(s.name, ', ' ORDER BY s.name), '') FROM mobility_participants mp
-                 JOIN staff s ON s.id = mp.staff_id WHERE mp.mobility_id = m.id) AS participants
+                 JOIN staff s ON s.id = mp.staff_id WHERE mp.mobility_id = m.id) AS participants,
+                count(*) OVER () AS total
          FROM mobilities m
          JOIN activity_types t ON t.code = m.activity_type
          JOIN organisations o ON o.id = m.organisation_id
          JOIN partners p ON p.id = m.receiving_partner_id
          JOIN countries c ON c.code = p.country_code
-         WHERE m.start_date <= make_date($1, 12, 31) AND m.end_date >= make_date($1, 1, 1)
+         WHERE m.start_date <= make_date($1, coalesce($4, 12), 1) + (interval '1 month' - interval '1 day')
+           AND m.end_date >= make_date($1, coalesce($4, 1), 1)
+           AND ($5::uuid IS NULL OR m.organisation_id = $5)
            AND ($2::uuid IS NULL OR m.organisation_id = $2
                 OR EXISTS (SELECT 1 FROM mobility_participants mp JOIN staff s ON s.id = mp.staff_id
                            WHERE mp.mobility_id = m.id AND s.organisation_id = $2))
            AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM mobility_participants mp
                                              WHERE mp.mobility_id = m.id AND mp.staff_id = $3))
-         ORDER BY o.is_coordinator DESC, o.name, m.start_date, m.id",
+         ORDER BY o.is_coordinator DESC, o.name, m.start_date, m.id
+         LIMIT $6",
     )
-    .bind(year)
+    .bind(f.year)
     .bind(school)
     .bind(person)
+    .bind(f.month.map(|m| m as i32))
+    .bind(f.school)
+    .bind(f.limit)
     .fetch_all(db)
     .await
 }

@@ -14,6 +14,7 @@ use crate::domain::format;
 use crate::domain::learning::{self, FOCUS, VIBUS};
 use crate::error::AppError;
 use crate::web::forms::{SelectOption, options, school_options};
+use crate::web::list::{Params, page_number};
 use crate::web::{Layout, render};
 
 pub struct HitView {
@@ -36,6 +37,10 @@ struct KnowledgePage {
     q: String,
     hits: Vec<HitView>,
     searched: bool,
+    /// "Resultat 51–100", and links to the pages before and after.
+    shown: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
     goals: Vec<SelectOption>,
     tags: Vec<SelectOption>,
     countries: Vec<SelectOption>,
@@ -60,6 +65,7 @@ pub struct KnowledgeQuery {
     kind: String,
     #[serde(default)]
     aar: String,
+    side: Option<String>,
 }
 
 pub async fn knowledge(
@@ -87,8 +93,42 @@ pub async fn knowledge(
             .ok()
             .filter(|y| (2014..=2100).contains(y)),
         me: user.staff_id,
+        offset: (page_number(&q.side) - 1) * db::reports::HITS_PER_PAGE,
     };
-    let hits = db::reports::search(&state.pool, &filter).await?;
+    let mut hits = db::reports::search(&state.pool, &filter).await?;
+    let more = hits.len() as i64 > db::reports::HITS_PER_PAGE;
+    hits.truncate(db::reports::HITS_PER_PAGE as usize);
+    let page_no = page_number(&q.side);
+    let params = Params(vec![
+        ("q", q.q.clone()),
+        ("maal", q.maal.clone()),
+        ("tag", q.tag.clone()),
+        ("land", q.land.clone()),
+        ("skole", q.skole.clone()),
+        ("type", q.kind.clone()),
+        ("aar", q.aar.clone()),
+    ]);
+    let prev_href = (page_no > 1).then(|| {
+        if page_no == 2 {
+            params.href("/vidensbank")
+        } else {
+            params
+                .with("side", (page_no - 1).to_string())
+                .href("/vidensbank")
+        }
+    });
+    let next_href = more.then(|| {
+        params
+            .with("side", (page_no + 1).to_string())
+            .href("/vidensbank")
+    });
+    let first = filter.offset + 1;
+    let shown = match hits.len() as i64 {
+        0 => "Ingen resultater.".to_string(),
+        1 if page_no == 1 => "1 resultat.".to_string(),
+        n if page_no == 1 && !more => format!("{n} resultater."),
+        n => format!("Resultat {first}–{}.", first + n - 1),
+    };
     let countries = db::partners::countries(&state.pool).await?;
     let types = db::projects::activity_types(&state.pool).await?;
     let this_year = Local::now()
@@ -133,6 +173,9 @@ pub async fn knowledge(
             &user,
         ),
         searched: !q.q.trim().is_empty(),
+        shown,
+        prev_href,
+        next_href,
         hits: hits
             .into_iter()
             .map(|h| HitView {

@@ -15,6 +15,7 @@ use crate::db;
 use crate::domain::{Role, format};
 use crate::error::AppError;
 use crate::web::forms::{RawForm, check_csrf};
+use crate::web::list::{PER_PAGE, Pager, Params, page_number};
 use crate::web::{Layout, render};
 
 pub struct OwedView {
@@ -33,6 +34,7 @@ struct RemindersPage {
     layout: Layout,
     items: Vec<OwedView>,
     smtp: bool,
+    pager: Pager,
     result: String,
     is_coordinator: bool,
     csrf: String,
@@ -54,6 +56,7 @@ pub struct ResultQuery {
     sprunget: Option<u32>,
     #[serde(default)]
     udbakke: Option<u32>,
+    side: Option<String>,
 }
 
 pub async fn reminders(
@@ -62,13 +65,23 @@ pub async fn reminders(
     Query(q): Query<ResultQuery>,
 ) -> Result<Response, AppError> {
     let school = reminder_scope(&user)?;
+    let page_no = page_number(&q.side);
     let owed = db::reports::overdue(
         &state.pool,
         school,
         state.config.report_due_days,
         state.config.follow_up_months,
+        Some(((page_no - 1) * PER_PAGE, PER_PAGE)),
     )
     .await?;
+    let total = owed.first().map(|o| o.total).unwrap_or(0);
+    let pager = Pager::new(
+        "/paamindelser",
+        &Params::default(),
+        page_no,
+        total,
+        owed.len(),
+    );
     let result = match (q.sendt, q.udbakke, q.sprunget) {
         (Some(s), u, k) => format!(
             "{s} påmindelser sendt{}. {} sprunget over, fordi de fik en påmindelse inden for det seneste døgn.",
@@ -103,6 +116,7 @@ pub async fn reminders(
             })
             .collect(),
         smtp: state.config.smtp.is_some(),
+        pager,
         result,
         is_coordinator: user.is_coordinator(),
         csrf: user.csrf_token.clone(),
@@ -144,6 +158,7 @@ pub async fn send_reminders(
         school,
         state.config.report_due_days,
         state.config.follow_up_months,
+        None,
     )
     .await?;
     let base = state.config.public_url.clone().unwrap_or_else(|| {
