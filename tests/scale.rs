@@ -1,0 +1,250 @@
+//! Udsyn at scale: every key page keeps to its budget of SQL statements (counted from sqlx's own
+//! events, as `RUST_LOG=udsyn=debug` logs them), and the maintained goal counts say what counting
+//! every mobility, report and follow-up says, before and after the changes people make.
+
+mod common;
+
+use common::TestApp;
+use udsyn::config::Config;
+
+/// Counting needs the statement layer in this test process, as `udsyn serve` installs it.
+fn count_statements() {
+    use tracing_subscriber::prelude::*;
+    let _ = tracing_subscriber::registry()
+        .with(udsyn::sql_stats::layer())
+        .try_init();
+}
+
+async fn scaled() -> TestApp {
+    count_statements();
+    let config = Config {
+        server_timing: true,
+        ..Config::from_env().expect("settings")
+    };
+    let app = TestApp::with_config(config).await;
+    udsyn::demo::load(&app.pool).await.expect("demo loads");
+    // 2 schools, 100 staff, 200 mobilities on top of the demo: rows on every page.
+    udsyn::scale::seed(&app.pool, 0.002)
+        .await
+        .expect("scale seeding");
+    app
+}
+
+/// At most this many statements per page view, whatever the data (the session and CSRF check
+/// included).
+const BUDGET: u32 = 8;
+
+#[tokio::test]
+async fn every_key_page_keeps_to_its_sql_statement_budget() {
+    let app = scaled().await;
+    let goal = app
+        .id_of("SELECT id FROM goals ORDER BY number LIMIT 1")
+        .await;
+    let project = app
+        .id_of("SELECT id FROM projects ORDER BY call_year DESC LIMIT 1")
+        .await;
+    let pages: Vec<(&str, String)> = vec![
+        ("koordinator", "/".into()),
+        ("skoleleder", "/".into()),
+        ("medarbejder", "/".into()),
+        ("koordinator", "/mobiliteter".into()),
+        ("koordinator", "/mobiliteter?side=3".into()),
+        ("skoleleder", "/mobiliteter".into()),
+        ("koordinator", "/vidensbank?q=inklusion".into()),
+        (
+            "koordinator",
+            "/vidensbank?q=samundervisning+afgangspr%C3%B8ve".into(),
+        ),
+        ("koordinator", "/vidensbank?q=inklusion&side=2".into()),
+        ("koordinator", "/oversigt?aar=2026".into()),
+        ("koordinator", "/maal".into()),
+        ("koordinator", format!("/maal/{goal}")),
+        ("skoleleder", format!("/maal/{goal}")),
+        ("koordinator", "/paamindelser".into()),
+        ("koordinator", "/skoler".into()),
+        ("koordinator", "/medarbejdere".into()),
+        ("koordinator", "/partnere".into()),
+        ("koordinator", format!("/projekter/{project}")),
+    ];
+    let mut over = Vec::new();
+    for (role, path) in &pages {
+        let mut c = app.login_as(&format!("{role}@demo.udsyn.dk")).await;
+        let page = c.get(path).await;
+        assert_eq!(page.status, 200, "{role} {path}");
+        let timing = page
+            .headers
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let n = udsyn::sql_stats::statements_in(&timing)
+            .unwrap_or_else(|| panic!("{role} {path}: no statement count in «{timing}»"));
+        assert!(
+            n > 0,
+            "{role} {path}: a page that asks nothing of the database?"
+        );
+        println!("{n:>3} SQL  {role:<12} {path}");
+        if n > BUDGET {
+            over.push(format!("{role} {path}: {n}"));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "over the budget of {BUDGET} statements: {over:?}"
+    );
+    app.finish().await;
+}
+
+/// The automatic indicators' numbers, counted from every row the slow way, per goal, what and
+/// school year (cumulative), consortium-wide: the same query Udsyn ran on every view before the
+/// counts were maintained.
+async fn counted_directly(app: &TestApp) -> Vec<(String, String, i32, i64)> {
+    sqlx::query_as(
+        "WITH years AS (SELECT y FROM generate_series(2022, 2027) AS y),
+         people AS (
+             SELECT g.id AS goal, y, s.job_role AS what, count(DISTINCT mp.staff_id) AS n
+             FROM goals g CROSS JOIN years
+             JOIN mobility_goals mg ON mg.goal_id = g.id
+             JOIN mobilities m ON m.id = mg.mobility_id AND m.status IN ('gennemfoert', 'rapporteret', 'opfulgt')
+                  AND m.end_date <= make_date(y + 1, 7, 31)
+             JOIN mobility_participants mp ON mp.mobility_id = m.id AND mp.role = 'deltager'
+             JOIN staff s ON s.id = mp.staff_id
+             GROUP BY 1, 2, 3),
+         reports_ AS (
+             SELECT g.id AS goal, y, 'rapport' AS what, count(*) AS n
+             FROM goals g CROSS JOIN years
+             JOIN reports r ON r.status = 'indsendt' AND r.submitted_at::date <= make_date(y + 1, 7, 31)
+                  AND g.number = ANY(r.goal_numbers)
+             GROUP BY 1, 2),
+         answers AS (
+             SELECT mg.goal_id AS goal, y, w.what, count(*) AS n
+             FROM follow_ups f JOIN reports r ON r.id = f.report_id
+             JOIN mobility_goals mg ON mg.mobility_id = r.mobility_id
+             CROSS JOIN years
+             CROSS JOIN LATERAL (VALUES ('svar'), (CASE WHEN f.changed IN ('ja', 'delvist') THEN 'aendret' END)) AS w(what)
+             WHERE w.what IS NOT NULL AND f.answered_at::date <= make_date(y + 1, 7, 31)
+             GROUP BY 1, 2, 3)
+         SELECT goal::text, what, y, n FROM (
+             SELECT goal, what, y, n FROM people UNION ALL SELECT goal, what, y, n FROM reports_ UNION ALL
+             SELECT goal, what, y, n FROM answers) x
+         WHERE n > 0 ORDER BY 1, 2, 3",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("direct count")
+}
+
+/// The same from the maintained counts: consortium totals and the sum of the schools' rows.
+async fn maintained(app: &TestApp, table: &str) -> Vec<(String, String, i32, i64)> {
+    let sql = format!(
+        "WITH years AS (SELECT y FROM generate_series(2022, 2027) AS y)
+         SELECT c.goal_id::text, replace(c.what, 'gennemfoert:', ''), y, sum(c.n)::bigint
+         FROM {table} c JOIN years ON c.school_year <= y
+         GROUP BY 1, 2, 3 HAVING sum(c.n) > 0 ORDER BY 1, 2, 3"
+    );
+    sqlx::query_as(&sql)
+        .fetch_all(&app.pool)
+        .await
+        .expect("maintained counts")
+}
+
+async fn assert_counts_agree(app: &TestApp, after: &str) {
+    let direct = counted_directly(app).await;
+    assert!(!direct.is_empty(), "{after}: nothing counted at all");
+    assert_eq!(
+        maintained(app, "goal_counts_total").await,
+        direct,
+        "{after}: consortium totals"
+    );
+    assert_eq!(
+        maintained(app, "goal_counts").await,
+        direct,
+        "{after}: the schools' counts"
+    );
+}
+
+#[tokio::test]
+async fn maintained_goal_counts_agree_with_counting_every_row_after_each_change() {
+    let app = scaled().await;
+    assert_counts_agree(&app, "after loading").await;
+
+    // A completed mobility is cancelled after all (status changes through the same UPDATE the
+    // coordinator's button runs).
+    sqlx::query(
+        "UPDATE mobilities SET status = 'aflyst' WHERE id = (
+             SELECT id FROM mobilities WHERE status = 'rapporteret' ORDER BY start_date LIMIT 1)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_counts_agree(&app, "after a cancellation").await;
+
+    // A report is submitted, then its goals corrected.
+    let report: uuid::Uuid = sqlx::query_scalar(
+        "INSERT INTO reports (mobility_id, staff_id, status, submitted_at, goal_numbers)
+         SELECT mp.mobility_id, mp.staff_id, 'indsendt', now(), '{1,2}'
+         FROM mobility_participants mp JOIN mobilities m ON m.id = mp.mobility_id
+         LEFT JOIN reports r ON r.mobility_id = mp.mobility_id AND r.staff_id = mp.staff_id
+         WHERE m.status = 'gennemfoert' AND r.id IS NULL LIMIT 1 RETURNING id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_counts_agree(&app, "after a new report").await;
+    sqlx::query("UPDATE reports SET goal_numbers = '{3}' WHERE id = $1")
+        .bind(report)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_counts_agree(&app, "after a correction of a report's goals").await;
+
+    // A follow-up is answered; a person moves school and changes job; a goal is taken off.
+    sqlx::query(
+        "INSERT INTO follow_ups (report_id, changed, what)
+         SELECT r.id, 'ja', 'Ny praksis' FROM reports r LEFT JOIN follow_ups f ON f.report_id = r.id
+         WHERE r.status = 'indsendt' AND f.report_id IS NULL LIMIT 3",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_counts_agree(&app, "after follow-ups").await;
+    sqlx::query(
+        "UPDATE staff SET organisation_id = (SELECT id FROM organisations WHERE name = 'Åskolen (demo)'),
+                          job_role = 'skoleleder'
+         WHERE id = (SELECT staff_id FROM mobility_participants mp JOIN mobilities m ON m.id = mp.mobility_id
+                     WHERE m.status = 'opfulgt' ORDER BY m.start_date LIMIT 1)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_counts_agree(&app, "after a move to another school").await;
+    sqlx::query(
+        "DELETE FROM mobility_goals WHERE mobility_id = (
+             SELECT id FROM mobilities WHERE status = 'opfulgt' ORDER BY start_date DESC LIMIT 1)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_counts_agree(&app, "after a goal was taken off a mobility").await;
+
+    // The goal page shows the maintained number: the leaders indicator's latest value.
+    let mut k = app.login_as("koordinator@demo.udsyn.dk").await;
+    let goal = app.id_of("SELECT id FROM goals WHERE number = 1").await;
+    let leaders: i64 = app
+        .count(
+            "SELECT count(DISTINCT mp.staff_id) FROM mobility_participants mp
+             JOIN mobilities m ON m.id = mp.mobility_id AND m.status IN ('gennemfoert', 'rapporteret', 'opfulgt')
+             JOIN mobility_goals mg ON mg.mobility_id = m.id
+             JOIN goals g ON g.id = mg.goal_id AND g.number = 1
+             JOIN staff s ON s.id = mp.staff_id AND s.job_role IN ('skoleleder', 'noeglemedarbejder')
+             WHERE mp.role = 'deltager' AND m.end_date <= current_date",
+        )
+        .await;
+    let page = k.get(&format!("/maal/{goal}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("{leaders} personer")),
+        "the goal page shows {leaders} leaders with a completed mobility"
+    );
+    app.finish().await;
+}
