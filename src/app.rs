@@ -215,6 +215,10 @@ pub fn router(state: AppState) -> Router {
         .route("/brugere/{id}", get(web::accounts::show))
         .route("/brugere/{id}/invitation", post(web::accounts::reinvite))
         .route(
+            "/brugere/{id}/saerlige-kategorier",
+            post(web::accounts::special_categories),
+        )
+        .route(
             "/invitation/{token}",
             get(web::accounts::accept_form).post(web::accounts::accept),
         )

@@ -1061,3 +1061,110 @@ async fn the_coordinator_and_the_leader_find_the_calendar_where_they_plan_trips(
     }
     d.app.finish().await;
 }
+
+#[tokio::test]
+async fn a_participant_with_a_report_cannot_be_taken_off_and_nothing_changes() {
+    let d = demo().await;
+    let mut coordinator = d.app.login_as(KOORDINATOR).await;
+    let mads = d
+        .app
+        .id_of("SELECT id FROM staff WHERE name = 'Mads Kirkegaard'")
+        .await;
+    let nadia = d
+        .app
+        .id_of("SELECT id FROM staff WHERE name = 'Nadia Jensen'")
+        .await
+        .to_string();
+    let id = d
+        .app
+        .id_of(&format!(
+            "SELECT mobility_id FROM reports WHERE staff_id = '{mads}'"
+        ))
+        .await;
+    let (version, partner, org): (i32, Uuid, Uuid) = sqlx::query_as(
+        "SELECT version, receiving_partner_id, organisation_id FROM mobilities WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&d.app.pool)
+    .await
+    .unwrap();
+    let goal = d.app.id_of("SELECT id FROM goals WHERE number = 2").await;
+    let path = format!("/mobiliteter/{id}/rediger");
+    let page = coordinator.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (csrf, version, partner, org, goal) = (
+        page.csrf(),
+        version.to_string(),
+        partner.to_string(),
+        org.to_string(),
+        goal.to_string(),
+    );
+    let count_participants =
+        format!("SELECT count(*) FROM mobility_participants WHERE mobility_id = '{id}'");
+    let participants = || d.app.count(&count_participants);
+    let before = participants().await;
+    let audits = d
+        .app
+        .count(&format!(
+            "SELECT count(*) FROM audit_log WHERE entity_id = '{id}'"
+        ))
+        .await;
+    // Mads is left out of the form: only Nadia stays.
+    let form = vec![
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("activity_type", "SM-JOB-SHDW"),
+        ("receiving_partner_id", partner.as_str()),
+        ("organisation_id", org.as_str()),
+        ("start_date", "09.03.2026"),
+        ("end_date", "13.03.2026"),
+        ("travel_days", "2"),
+        ("transport", "fly"),
+        ("project_id", ""),
+        ("deltager", nadia.as_str()),
+        ("maal", goal.as_str()),
+        ("handling", "gem"),
+    ];
+    let r = coordinator.post_form(&path, &form).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.title());
+    assert!(r.title().starts_with("Fejl: "), "{}", r.title());
+    assert!(
+        r.body.contains(
+            "Mads Kirkegaard har en rapport om mobiliteten og kan derfor ikke tages af den. Mobiliteten er ikke gemt."
+        ),
+        "a Danish message on the participants"
+    );
+    assert_eq!(participants().await, before, "nobody was taken off");
+    assert_eq!(
+        d.app
+            .count(&format!(
+                "SELECT count(*) FROM reports WHERE staff_id = '{mads}' AND mobility_id = '{id}'"
+            ))
+            .await,
+        1,
+        "the report is still there"
+    );
+    let now: i32 = sqlx::query_scalar("SELECT version FROM mobilities WHERE id = $1")
+        .bind(id)
+        .fetch_one(&d.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(now.to_string(), version, "the mobility was not saved");
+    assert_eq!(
+        d.app
+            .count(&format!(
+                "SELECT count(*) FROM audit_log WHERE entity_id = '{id}'"
+            ))
+            .await,
+        audits,
+        "nothing in the audit log"
+    );
+
+    // With Mads kept, the same form saves.
+    let mads = mads.to_string();
+    let mut kept = form.clone();
+    kept.push(("deltager", mads.as_str()));
+    let r = coordinator.post_form(&path, &kept).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.title());
+    d.app.finish().await;
+}

@@ -541,6 +541,10 @@ async fn every_post_route_refuses_a_form_without_its_token() {
             "/brugere/{id}/invitation",
             format!("/brugere/{}/invitation", i.account),
         ),
+        (
+            "/brugere/{id}/saerlige-kategorier",
+            format!("/brugere/{}/saerlige-kategorier", i.account),
+        ),
         ("/mobiliteter/ny", "/mobiliteter/ny".into()),
         (
             "/mobiliteter/{id}/rediger",

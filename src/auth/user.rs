@@ -23,6 +23,9 @@ pub struct CurrentUser {
     pub name: String,
     pub organisation_name: Option<String>,
     pub csrf_token: String,
+    /// May see who has fewer opportunities and why they get inclusion support (the right
+    /// "særlige kategorier", granted by the coordinator).
+    pub special_categories: bool,
 }
 
 impl CurrentUser {
@@ -104,6 +107,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             organisation_id: row.organisation_id,
             organisation_name: row.organisation_name,
             csrf_token: row.csrf_token,
+            special_categories: row.special_categories,
         };
         parts.extensions.insert(user.clone());
         Ok(user)

@@ -76,6 +76,8 @@ pub struct Listed {
     pub has_password: bool,
     pub invitation_open: bool,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// May see who has fewer opportunities and why they get inclusion support.
+    pub special_categories: bool,
 }
 
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Listed>> {
@@ -83,7 +85,7 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Listed>> {
         "SELECT a.id, a.email, a.role, s.name, o.name AS organisation_name, a.active,
                 a.password_hash IS NOT NULL AS has_password,
                 coalesce(a.invitation_expires_at > now(), false) AS invitation_open,
-                a.last_login_at
+                a.last_login_at, a.special_categories
          FROM accounts a
          LEFT JOIN staff s ON s.id = a.staff_id
          LEFT JOIN organisations o ON o.id = s.organisation_id
@@ -98,7 +100,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Liste
         "SELECT a.id, a.email, a.role, s.name, o.name AS organisation_name, a.active,
                 a.password_hash IS NOT NULL AS has_password,
                 coalesce(a.invitation_expires_at > now(), false) AS invitation_open,
-                a.last_login_at
+                a.last_login_at, a.special_categories
          FROM accounts a
          LEFT JOIN staff s ON s.id = a.staff_id
          LEFT JOIN organisations o ON o.id = s.organisation_id
@@ -107,6 +109,23 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Liste
     .bind(id)
     .fetch_optional(db)
     .await
+}
+
+/// Grants or withdraws the right to special categories; false when it already was so.
+pub async fn set_special_categories(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    granted: bool,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE accounts SET special_categories = $2, updated_at = now()
+         WHERE id = $1 AND special_categories <> $2",
+    )
+    .bind(id)
+    .bind(granted)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub struct NewAccount<'a> {

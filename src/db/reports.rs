@@ -62,6 +62,23 @@ pub async fn of_mobility(db: impl PgExecutor<'_>, mobility: Uuid) -> sqlx::Resul
     .await
 }
 
+/// The names of those among `people` who have a report (draft or submitted) on the mobility:
+/// their participation cannot be taken away without taking the report with it.
+pub async fn authors_among(
+    db: impl PgExecutor<'_>,
+    mobility: Uuid,
+    people: &[Uuid],
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT s.name FROM reports r JOIN staff s ON s.id = r.staff_id
+         WHERE r.mobility_id = $1 AND r.staff_id = ANY($2) ORDER BY s.name",
+    )
+    .bind(mobility)
+    .bind(people)
+    .fetch_all(db)
+    .await
+}
+
 pub struct Input<'a> {
     pub saw: &'a str,
     pub surprise: &'a str,

@@ -52,13 +52,14 @@ pub struct SessionUser {
     pub name: Option<String>,
     pub organisation_name: Option<String>,
     pub csrf_token: String,
+    pub special_categories: bool,
     pub idle_seconds: f64,
 }
 
 pub async fn load(db: impl PgExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as(
         "SELECT a.id AS account_id, a.email, a.role, a.staff_id, s.organisation_id, s.name,
-                o.name AS organisation_name, se.csrf_token,
+                o.name AS organisation_name, se.csrf_token, a.special_categories,
                 extract(epoch FROM now() - se.last_seen_at)::float8 AS idle_seconds
          FROM sessions se
          JOIN accounts a ON a.id = se.account_id

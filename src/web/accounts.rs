@@ -25,6 +25,7 @@ pub struct AccountLine {
     pub school: String,
     pub state: &'static str,
     pub last_login: String,
+    pub special_categories: bool,
 }
 
 impl AccountLine {
@@ -51,6 +52,7 @@ impl AccountLine {
                 .last_login_at
                 .map(format::timestamp)
                 .unwrap_or_else(|| "Aldrig".into()),
+            special_categories: a.special_categories,
         }
     }
 }
@@ -297,12 +299,21 @@ struct ShowPage {
     account: AccountLine,
     invitation_possible: bool,
     history: Vec<(String, String, String)>,
+    /// What was just done to the right to special categories ("givet", "frataget").
+    special_done: &'static str,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    saerlige: String,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     Id(id): Id,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     user.require_coordinator()?;
     let a = db::accounts::get(&state.pool, id)
@@ -312,6 +323,11 @@ pub async fn show(
     let page = ShowPage {
         layout: Layout::new(a.name.as_deref().unwrap_or(&a.email), "brugere", &user),
         invitation_possible: a.active,
+        special_done: match q.saerlige.as_str() {
+            "givet" => "givet",
+            "frataget" => "frataget",
+            _ => "",
+        },
         account: AccountLine::from(&a),
         history: history
             .into_iter()
@@ -325,6 +341,66 @@ pub async fn show(
             .collect(),
     };
     Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SpecialForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    handling: String,
+}
+
+/// Grants ("giv") or withdraws ("fratag") the right to special categories, with an entry in the
+/// audit log.
+pub async fn special_categories(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    DaForm(f): DaForm<SpecialForm>,
+) -> Result<Response, AppError> {
+    user.require_coordinator()?;
+    check_csrf(&user, &f.csrf)?;
+    let granted = match f.handling.as_str() {
+        "giv" => true,
+        "fratag" => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Vælg at give eller fratage retten.".into(),
+            ));
+        }
+    };
+    let a = db::accounts::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if granted && !a.active {
+        return Err(AppError::BadRequest(
+            "Brugeren er lukket og kan ikke få retten.".into(),
+        ));
+    }
+    let mut tx = state.pool.begin().await?;
+    if db::accounts::set_special_categories(&mut *tx, id, granted).await? {
+        db::audit::record(
+            &mut *tx,
+            db::audit::Entry {
+                account_id: Some(user.account_id),
+                action: if granted {
+                    "ret til særlige kategorier givet"
+                } else {
+                    "ret til særlige kategorier frataget"
+                },
+                entity: "account",
+                entity_id: id.to_string(),
+                before: Some(serde_json::json!({ "special_categories": a.special_categories })),
+                after: Some(serde_json::json!({ "special_categories": granted })),
+                reason: "",
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let said = if granted { "givet" } else { "frataget" };
+    Ok(Redirect::to(&format!("/brugere/{id}?saerlige={said}")).into_response())
 }
 
 #[derive(Deserialize)]

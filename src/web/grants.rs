@@ -45,6 +45,12 @@ pub fn sees_money(user: &CurrentUser) -> bool {
     matches!(user.role, Role::Koordinator | Role::Skoleleder)
 }
 
+/// A grant warning that speaks of inclusion support or fewer opportunities, and so of a person.
+fn mentions_special(warning: &str) -> bool {
+    let w = warning.to_lowercase();
+    w.contains("inklusion") || w.contains("færre muligheder")
+}
+
 fn is_inclusion(category: &str) -> bool {
     category == Category::InclusionSupportParticipants.code()
         || category == Category::InclusionSupportOrganisation.code()
@@ -68,14 +74,15 @@ pub async fn section(
         let Some(k) = kept.iter().find(|k| k.staff_id == p.staff_id) else {
             continue;
         };
-        // Inclusion support tells that a person has fewer opportunities: only the coordinator
-        // sees it, per person; others see the grant without it.
+        // Inclusion support tells that a person has fewer opportunities: only those with the
+        // right to special categories see it, per person; others see the grant without it.
+        let special = user.special_categories;
         let mut mine: Vec<_> = lines
             .iter()
             .filter(|l| l.staff_id == p.staff_id)
-            .filter(|l| user.is_coordinator() || !is_inclusion(&l.category))
+            .filter(|l| special || !is_inclusion(&l.category))
             .collect();
-        let person_total = if user.is_coordinator() {
+        let person_total = if special {
             k.total_cents
         } else {
             mine.iter().map(|l| l.cents).sum()
@@ -111,7 +118,12 @@ pub async fn section(
                     )
                 })
                 .collect(),
-            warnings: k.warnings.clone(),
+            warnings: k
+                .warnings
+                .iter()
+                .filter(|w| special || !mentions_special(w))
+                .cloned()
+                .collect(),
             problem: k.problem.clone(),
             unverified: k.unverified,
             distance: match (k.km, &k.km_source) {
@@ -123,7 +135,7 @@ pub async fn section(
         });
     }
     Ok(Some(Section {
-        without_inclusion: !user.is_coordinator(),
+        without_inclusion: !user.special_categories,
         unverified: out.iter().any(|p| p.unverified),
         problems: out.iter().any(|p| !p.problem.is_empty()),
         people: out,
@@ -147,6 +159,9 @@ struct FormPage {
     km_hint: String,
     blended: bool,
     rows: Vec<RowView>,
+    /// The fewer-opportunities flag and the inclusion support are shown and saved only with the
+    /// right to special categories.
+    special: bool,
     csrf: String,
 }
 
@@ -255,6 +270,7 @@ fn page(
         },
         blended,
         rows,
+        special: user.special_categories,
         csrf: user.csrf_token.clone(),
         heading,
     }
@@ -287,16 +303,16 @@ pub async fn form(
                 "course_days" => r.course_fee_days.map(|d| d.to_string()).unwrap_or_default(),
                 "real_travel" => cents_text(r.real_travel_cents),
                 "exceptional" => cents_text(r.exceptional_real_cents),
-                "inclusion" => cents_text(r.inclusion_real_cents),
-                "justification" => r.inclusion_justification.clone(),
+                "inclusion" if user.special_categories => cents_text(r.inclusion_real_cents),
+                "justification" if user.special_categories => r.inclusion_justification.clone(),
                 _ => String::new(),
             };
             let ticked = |f: &str| match f {
-                "fewer" => r.fewer_opportunities,
+                "fewer" => r.fewer_opportunities && user.special_categories,
+                "inclusion_approved" => r.inclusion_approved && user.special_categories,
                 "course_not" => r.course_fees_not_requested,
                 "org_not" => r.org_support_not_requested,
                 "expensive" => r.expensive_travel,
-                "inclusion_approved" => r.inclusion_approved,
                 _ => false,
             };
             row_view(
@@ -363,7 +379,13 @@ pub async fn save(
         };
         let real_travel = amount("real_travel");
         let exceptional = amount("exceptional");
-        let inclusion = amount("inclusion");
+        let special = user.special_categories;
+        // Without the right the fields are not on the form: what is stored stays.
+        let inclusion = if special {
+            amount("inclusion")
+        } else {
+            r.inclusion_real_cents
+        };
         let interrupted = match get("interrupted").trim() {
             "" => 0,
             s => match s.parse::<i16>() {
@@ -396,12 +418,23 @@ pub async fn save(
                 }
             },
         };
-        let fewer = ticked("fewer") && !escort;
-        let justification = validate::clean_text(&get("justification"))
-            .trim()
-            .chars()
-            .take(2000)
-            .collect::<String>();
+        let (fewer, approved, justification) = if special {
+            (
+                ticked("fewer") && !escort,
+                ticked("inclusion_approved"),
+                validate::clean_text(&get("justification"))
+                    .trim()
+                    .chars()
+                    .take(2000)
+                    .collect::<String>(),
+            )
+        } else {
+            (
+                r.fewer_opportunities,
+                r.inclusion_approved,
+                r.inclusion_justification.clone(),
+            )
+        };
         rows.push(db::grants::InputRow {
             fewer_opportunities: fewer,
             interrupted_days: interrupted,
@@ -411,7 +444,7 @@ pub async fn save(
             course_fees_not_requested: ticked("course_not"),
             org_support_not_requested: ticked("org_not"),
             inclusion_real_cents: inclusion,
-            inclusion_approved: ticked("inclusion_approved"),
+            inclusion_approved: approved,
             inclusion_justification: justification,
             exceptional_real_cents: exceptional,
             ..r

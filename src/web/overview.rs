@@ -19,6 +19,8 @@ use crate::domain::{MobilityStatus, format};
 use crate::error::AppError;
 
 const LABEL_W: f64 = 260.0;
+/// A bar's label (12 units high, from x = 8) stays this many ems wide, 8 units short of the bars.
+const LABEL_EM: f64 = (LABEL_W - 16.0) / 12.0;
 const CHART_W: f64 = 720.0;
 const ROW_H: f64 = 26.0;
 const HEAD_H: f64 = 30.0;
@@ -46,6 +48,7 @@ pub struct Bar {
     pub w: String,
     pub label_y: String,
     pub label: String,
+    pub short: String,
     pub title: String,
     pub colour: &'static str,
 }
@@ -238,20 +241,27 @@ pub async fn page(
         let x1 = x_of(r.end_date.min(last)) + CHART_W / days;
         let when = format::date_range(r.start_date, r.end_date);
         let city = danish_city(&r.city);
+        // The dates tell two trips to the same place apart ("Porto – Jobshadowing").
+        let head = format!("{city} – {}", r.activity_name);
+        let dates = format!(
+            ", {}.{}.–{}.{}.",
+            r.start_date.day(),
+            r.start_date.month(),
+            r.end_date.day(),
+            r.end_date.month()
+        );
         bars.push(Bar {
             href: format!("/mobiliteter/{}", r.id),
             x: n(x0),
             y: n(y + 4.0),
             w: n((x1 - x0).max(3.0)),
             label_y: n(y + 17.0),
-            // The dates tell two trips to the same place apart ("Porto – Jobshadowing").
-            label: format!(
-                "{city} – {}, {}.{}.–{}.{}.",
-                r.activity_name,
-                r.start_date.day(),
-                r.start_date.month(),
-                r.end_date.day(),
-                r.end_date.month()
+            label: format!("{head}{dates}"),
+            // Fitted into the label column, the dates kept; the full text is in the bar's title,
+            // the month list and the table.
+            short: format!(
+                "{}{dates}",
+                format::shorten_to(&head, LABEL_EM - format::text_em(&dates))
             ),
             title: format!(
                 "{}: {} hos {}, {}, {}. {}. Deltagere: {}.",

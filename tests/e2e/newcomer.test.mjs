@@ -4,7 +4,9 @@
 // reason fields read "Begrundelse for at afvise" / "aflyse"; the outbox says in words why mail is
 // not sent; a follow-up that cannot be answered yet shows its date, not a link; and at 390 px the
 // header keeps the name and the role apart. Test 13: a login made from a staff page, the e-mail
-// filled in after the invitation, and /oversigt at 1280 px and on a phone.
+// filled in after the invitation (its link copied with the button, and selectable without
+// JavaScript), and /oversigt at 1280 px and on a phone. Test 14: goal charts keep 12 px text at
+// 390 px, and no label on /oversigt runs into another, into a bar or into the months.
 // Run with tests/e2e/run.sh, or `node --test tests/e2e/newcomer.test.mjs` once the binary is built.
 
 import { test } from 'node:test';
@@ -147,8 +149,40 @@ test('13. the coordinator creates a login from a staff page; the invited person 
     await checkPage(page, 'nybegynder-opret-login-fra-medarbejder');
     await follow(page, page.getByRole('button', { name: 'Opret og vis invitationslink', exact: true }));
     assert.equal(await h1(page), 'Invitationslink til Peter Ørum');
-    const link = new URL(await page.getByLabel('Invitationslink', { exact: true }).inputValue());
+    const field = page.getByLabel('Invitationslink', { exact: true });
+    const link = new URL(await field.inputValue());
+    // The copy button: a click puts the link on the clipboard and says so.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.app.baseURL });
+    await page.getByRole('button', { name: 'Kopiér linket', exact: true }).click();
+    await page.getByText('Linket er kopieret.', { exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link.href, 'the link is on the clipboard');
+    await checkPage(page, 'nybegynder-invitationslink-kopieret');
     await logout(page);
+
+    // --- Without JavaScript there is no copy button, and the link is plain text to select ------------
+    const noScript = await page.context().browser().newContext({
+      baseURL: running.app.baseURL, javaScriptEnabled: false, viewport: { width: 1280, height: 800 }, locale: 'da-DK',
+    });
+    try {
+      const bare = await noScript.newPage();
+      await bare.goto('/login');
+      await bare.getByLabel('E-mail').pressSequentially(USERS.koordinator.email);
+      await bare.getByLabel('Adgangskode').pressSequentially('udsyn-demo');
+      await follow(bare, bare.getByRole('button', { name: 'Log ind' }));
+      const line = sql("SELECT id FROM staff WHERE name = 'Line Mikkelsen'");
+      await bare.goto(`/brugere/ny?medarbejder=${line}`);
+      await follow(bare, bare.getByRole('button', { name: 'Opret og vis invitationslink', exact: true }));
+      assert.equal(await h1(bare), 'Invitationslink til Line Mikkelsen');
+      assert.equal(await bare.getByRole('button', { name: 'Kopiér linket' }).count(), 0, 'no copy button without JavaScript');
+      const plain = bare.getByLabel('Invitationslink', { exact: true });
+      assert.match(await plain.inputValue(), /^http:\/\/127\.0\.0\.1:\d+\/invitation\/\S+$/, 'the link as text');
+      assert.equal(await plain.isEditable(), false, 'read only');
+      await plain.selectText();
+      const selected = await plain.evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+      assert.equal(selected, await plain.inputValue(), 'the whole link can be selected');
+    } finally {
+      await noScript.close();
+    }
 
     // --- Peter sets his password and finds his e-mail filled in ----------------------------------------
     page = await running.fresh();
@@ -187,5 +221,69 @@ test('13. the coordinator creates a login from a staff page; the invited person 
     assert.ok(wide <= 390, `the page does not scroll sideways at 390 px (${wide} px)`);
     await page.setViewportSize({ width: 1280, height: 800 });
     await checkPage(page, 'nybegynder-oversigt-maaned-for-maaned');
+    await logout(page);
+  }));
+
+test('14. goal charts keep 12 px text on a phone, and no label on the overview runs into another or into a bar',
+  journey(async (t, checkPage) => {
+    const page = await loggedIn(USERS.koordinator);
+    // The rendered size of every text in every goal chart: its font size times the chart's scale.
+    const sizes = () => page.locator('svg.udsyn-linechart').evaluateAll((svgs) => svgs.flatMap((svg) =>
+      [...svg.querySelectorAll('text')].map((el) => ({
+        text: el.textContent,
+        px: parseFloat(getComputedStyle(el).fontSize) * el.getScreenCTM().a,
+      }))));
+    const goal = sql("SELECT id FROM goals WHERE number = 1");
+    const year = sql("SELECT extract(year FROM now())::int");
+    for (const url of ['/', '/maal', `/maal/${goal}`, `/maal/rapport/${year}`]) {
+      await page.goto(url);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 844 });
+        const all = await sizes();
+        assert.ok(all.length > 0, `goal charts on ${url}`);
+        const small = all.filter((s) => s.px < 12);
+        assert.deepEqual(small, [], `every chart text on ${url} at ${width} px is 12 px or more`);
+        if (width === 390) {
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(wide <= 390, `${url} does not scroll sideways at 390 px (${wide} px)`);
+        }
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await page.goto(`/maal/${goal}`);
+    await checkPage(page, 'nybegynder-maal-diagram-telefon');
+
+    // The overview: label boxes apart from each other and from every bar; a shortened label keeps
+    // its dates, and the whole text is in the bar's title and in the month list.
+    await page.goto('/oversigt?aar=2026');
+    const boxes = await page.locator('main .udsyn-chart svg').evaluate((svg) => {
+      const r = (el) => { const b = el.getBoundingClientRect(); return { left: b.left, right: b.right, top: b.top, bottom: b.bottom }; };
+      return {
+        labels: [...svg.querySelectorAll('a text'), ...svg.querySelectorAll(':scope > text[font-weight]')]
+          .map((el) => ({ text: el.textContent, ...r(el) })),
+        bars: [...svg.querySelectorAll('a rect')].map((el) => r(el)),
+        titles: [...svg.querySelectorAll('a > title')].map((el) => el.textContent),
+        // The January line: where the label column ends and the months begin.
+        months: svg.querySelector('line').getBoundingClientRect().left,
+      };
+    });
+    const meets = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+    assert.ok(boxes.labels.length > 2, `labels on the overview (${boxes.labels.length})`);
+    const trips = await page.locator('main .udsyn-chart svg a text').count();
+    for (const [i, a] of boxes.labels.entries()) {
+      if (i < trips) assert.ok(a.right <= boxes.months, `"${a.text}" ends before the months begin (${a.right} > ${boxes.months})`);
+      for (const b of boxes.labels.slice(i + 1)) assert.ok(!meets(a, b), `"${a.text}" and "${b.text}" overlap`);
+      for (const bar of boxes.bars) assert.ok(!meets(a, bar), `"${a.text}" runs into a bar ${JSON.stringify(bar)}`);
+    }
+    const cut = boxes.labels.filter((l) => l.text.includes('…'));
+    assert.ok(cut.length >= 1, `a long label is shortened: ${boxes.labels.map((l) => l.text).join(' | ')}`);
+    for (const c of cut) assert.match(c.text, /…, \d{1,2}\.\d{1,2}\.–\d{1,2}\.\d{1,2}\.$/, `its dates stay: ${c.text}`);
+    assert.ok(boxes.titles.some((tt) => tt.includes('Undervisnings- eller træningsophold')),
+      'the full activity name is in the bar\'s title');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const list = await textOf(page.getByRole('region', { name: 'Måned for måned' }));
+    assert.ok(list.includes('Undervisnings- eller træningsophold'), 'the month list has the whole label');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await checkPage(page, 'nybegynder-oversigt-lange-etiketter');
     await logout(page);
   }));

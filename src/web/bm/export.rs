@@ -21,6 +21,11 @@ async fn prepare(
     id: uuid::Uuid,
 ) -> Result<(db::bm::Project, Vec<Column>, Vec<db::bm::Participant>), AppError> {
     let project = context(state, user, id).await?;
+    // The file names each participant with fewer opportunities: only with the right to special
+    // categories.
+    if !user.special_categories {
+        return Err(AppError::Forbidden);
+    }
     let mut tx = state.pool.begin().await?;
     db::bm::assign_ids(&mut tx, &project, user.account_id).await?;
     let people = db::bm::participants(&mut tx, &project).await?;

@@ -144,8 +144,35 @@ fn period_range(from: &str, to: &str) -> Vec<String> {
         .collect()
 }
 
+/// Which of `n` school years get a label: every `step`th from the first, and the last (the
+/// target's year), which takes the place of the one before it when the two would touch.
+fn axis_labels(n: usize, step: usize) -> Vec<usize> {
+    let mut kept: Vec<usize> = (0..n).step_by(step).collect();
+    let last = n.saturating_sub(1);
+    if let Some(&prev) = kept.last()
+        && prev != last
+    {
+        if last - prev < step && prev != 0 {
+            kept.pop();
+        }
+        if last - prev >= step || prev != 0 {
+            kept.push(last);
+        }
+    }
+    kept
+}
+
+/// The chart's width in SVG units; its text is 13 units high.
+pub const CHART_W: u32 = 340;
+// The chart is never shown narrower than 320 px (`.udsyn-linechart` in app.css): 320 px for
+// 340 units keep 13-unit text at 12,2 px.
+/// The room one school-year label on the x axis needs ("2025/26" at 13 units, and a gap).
+const X_LABEL_W: f64 = 62.0;
+
 pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
-    let (w, h, left, right, top, bottom) = (420u32, 196u32, 56u32, 404u32, 30u32, 166u32);
+    // Drawn narrow (CHART_W units wide, text 13 units) so that on a phone, where the chart is
+    // never shown narrower than CHART_MIN_PX (app.css), the text stays 12 px or more.
+    let (w, h, left, right, top, bottom) = (CHART_W, 196u32, 48u32, CHART_W - 24, 30u32, 166u32);
     let first = ind
         .baseline_period
         .clone()
@@ -216,14 +243,15 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
             }
         })
         .collect();
-    let step = (periods.len() / 5).max(1);
-    let x_axis = periods
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % step == 0 || *i == periods.len() - 1)
-        .map(|(_, p)| Axis {
-            pos: format!("{:.1}", x_of(p)),
-            label: p.clone(),
+    // Every so many school years, so that the labels (about 50 units each) stay apart.
+    let plot = f64::from(right - left - 20);
+    let room = ((periods.len().max(2) - 1) as f64 * X_LABEL_W / plot).ceil() as usize;
+    let kept = axis_labels(periods.len(), room.max(1));
+    let x_axis = kept
+        .into_iter()
+        .map(|i| Axis {
+            pos: format!("{:.1}", x_of(&periods[i])),
+            label: periods[i].clone(),
         })
         .collect();
     let described: Vec<String> = points
@@ -262,5 +290,22 @@ pub fn chart(ind: &Indicator, points: &[Point], scope_label: &str) -> Chart {
         plot_right: right,
         plot_bottom: bottom,
         unit: ind.unit.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axis_labels;
+
+    #[test]
+    fn the_x_axis_labels_keep_their_distance_and_the_last_year() {
+        assert_eq!(axis_labels(1, 1), vec![0]);
+        assert_eq!(axis_labels(4, 1), vec![0, 1, 2, 3]);
+        assert_eq!(axis_labels(5, 2), vec![0, 2, 4]);
+        // The last year replaces the one before it rather than touching it.
+        assert_eq!(axis_labels(6, 2), vec![0, 2, 5]);
+        assert_eq!(axis_labels(8, 3), vec![0, 3, 7]);
+        // Two years: the first and the last are never dropped.
+        assert_eq!(axis_labels(2, 2), vec![0]);
     }
 }

@@ -171,7 +171,30 @@ pub async fn update(
         };
         let mut tx = state.pool.begin().await?;
         let before = db::mobilities::snapshot(&mut *tx, id).await?;
-        if db::mobilities::update(&mut tx, id, f.version, &input, new_status).await? {
+        let saved = match db::mobilities::update(&mut tx, id, f.version, &input, new_status).await {
+            // A report written between the check and the save: refused the same way.
+            Err(sqlx::Error::Database(e))
+                if e.constraint() == Some("reports_mobility_id_staff_id_fkey") =>
+            {
+                tx.rollback().await?;
+                errors.add(
+                    "deltagere",
+                    "En af de deltagere, du har taget af, har en rapport om mobiliteten og kan derfor ikke tages af den. Mobiliteten er ikke gemt.",
+                );
+                let cx = FormContext {
+                    existing: Some(&m),
+                    errors,
+                    conflict,
+                };
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&form_page(&state, &user, f, cx).await?)?,
+                )
+                    .into_response());
+            }
+            r => r?,
+        };
+        if saved {
             db::grants::recompute(&mut tx, &[id]).await?;
             let after = db::mobilities::snapshot(&mut *tx, id).await?;
             let action = if submit {

@@ -430,6 +430,20 @@ pub(super) async fn parse(
             );
         }
     }
+    // A participant who has written (or begun) a report stays on the mobility: the report is
+    // theirs and belongs to it.
+    if let Some(m) = existing {
+        let leaving: Vec<Uuid> = already_on
+            .iter()
+            .filter(|p| !seen.contains(*p))
+            .copied()
+            .collect();
+        if !leaving.is_empty() {
+            for name in db::reports::authors_among(&state.pool, m.id, &leaving).await? {
+                errors.add("deltagere", removal_refused(&name));
+            }
+        }
+    }
     let goal_ids: Vec<Uuid> = f.goals.iter().filter_map(|g| g.parse().ok()).collect();
     let projects = db::mobilities::projects(&state.pool).await?;
     let project = match f.project_id.trim() {
@@ -514,4 +528,11 @@ pub(super) async fn parse(
         participants,
         goals: goal_ids,
     }))
+}
+
+/// Why a participant with a report cannot be taken off the mobility.
+pub fn removal_refused(name: &str) -> String {
+    format!(
+        "{name} har en rapport om mobiliteten og kan derfor ikke tages af den. Mobiliteten er ikke gemt."
+    )
 }
