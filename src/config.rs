@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::domain::allow_list::AllowList;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `BIND`: where `udsyn serve` listens.
@@ -37,6 +39,8 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     /// `UDSYN_STATIC_DIR`: the folder with DKFDS and Udsyn's CSS and JavaScript.
     pub static_dir: std::path::PathBuf,
+    /// `METRICS_ALLOW`: the peer addresses that may read `/metrics` (default loopback).
+    pub metrics_allow: AllowList,
 }
 
 /// `./static` when Udsyn runs from its source folder, else the folder it was built from.
@@ -86,6 +90,7 @@ impl Default for Config {
             report_due_days: 14,
             smtp: None,
             static_dir: default_static_dir(),
+            metrics_allow: AllowList::loopback(),
         }
     }
 }
@@ -151,6 +156,12 @@ impl Config {
             static_dir: var("UDSYN_STATIC_DIR")
                 .map(Into::into)
                 .unwrap_or(d.static_dir),
+            metrics_allow: match var("METRICS_ALLOW") {
+                None => d.metrics_allow,
+                Some(v) => {
+                    AllowList::parse(&v).map_err(|e| anyhow::anyhow!("METRICS_ALLOW: {e}"))?
+                }
+            },
         })
     }
 }

@@ -9,4 +9,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod metrics;
+pub mod telemetry;
 pub mod web;

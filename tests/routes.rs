@@ -20,6 +20,8 @@ fn matrix(i: &Ids) -> Vec<Row> {
         ("/logout", "/logout".into(), 200, 200, 200, 303),
         ("/healthz", "/healthz".into(), 200, 200, 200, 200),
         ("/readyz", "/readyz".into(), 200, 200, 200, 200),
+        // Without the peer address of a connection in METRICS_ALLOW: refused (tests/ops.rs).
+        ("/metrics", "/metrics".into(), 403, 403, 403, 403),
         ("/skoler", "/skoler".into(), 200, 200, 200, 303),
         ("/skoler/ny", "/skoler/ny".into(), 200, 403, 403, 303),
         (

@@ -105,6 +105,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             organisation_name: row.organisation_name,
             csrf_token: row.csrf_token,
         };
+        crate::telemetry::record_account(user.account_id);
         parts.extensions.insert(user.clone());
         Ok(user)
     }

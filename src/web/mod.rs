@@ -14,6 +14,7 @@ pub mod import;
 pub mod input;
 pub mod list;
 pub mod login;
+pub mod metrics;
 pub mod mobilities;
 pub mod overview;
 pub mod partners;
