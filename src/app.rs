@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(web::start::page))
         .route("/om", get(web::about::page))
+        .route("/tilgaengelighed", get(web::accessibility::page))
         .route("/login", get(web::login::form).post(web::login::submit))
         .route(
             "/logout",

@@ -16,6 +16,14 @@ fn matrix(i: &Ids) -> Vec<Row> {
     vec![
         ("/", "/".into(), 200, 200, 200, 303),
         ("/om", "/om".into(), 200, 200, 200, 200),
+        (
+            "/tilgaengelighed",
+            "/tilgaengelighed".into(),
+            200,
+            200,
+            200,
+            200,
+        ),
         ("/login", "/login".into(), 200, 200, 200, 200),
         ("/logout", "/logout".into(), 200, 200, 200, 303),
         ("/healthz", "/healthz".into(), 200, 200, 200, 200),

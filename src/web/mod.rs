@@ -1,6 +1,7 @@
 //! Pages: one file per area, each with its handlers, askama template structs and form types.
 
 pub mod about;
+pub mod accessibility;
 pub mod accounts;
 pub mod bm;
 pub mod calendar;
