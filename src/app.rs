@@ -23,7 +23,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::error::{AppError, internal_error_page};
-use crate::web;
+use crate::metrics::Metrics;
+use crate::{telemetry, web};
 
 #[derive(Clone)]
 pub struct AppState(Arc<App>);
@@ -31,11 +32,16 @@ pub struct AppState(Arc<App>);
 pub struct App {
     pub pool: PgPool,
     pub config: Config,
+    pub metrics: Metrics,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> AppState {
-        AppState(Arc::new(App { pool, config }))
+        AppState(Arc::new(App {
+            pool,
+            config,
+            metrics: Metrics::default(),
+        }))
     }
 }
 
@@ -69,6 +75,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(web::start::page))
         .route("/om", get(web::about::page))
+        .route("/tilgaengelighed", get(web::accessibility::page))
         .route("/login", get(web::login::form).post(web::login::submit))
         .route(
             "/logout",
@@ -279,8 +286,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(web::health::healthz))
         .route("/readyz", get(web::health::readyz))
+        .route("/metrics", get(web::metrics::page))
         .nest("/static", static_files)
         .merge(pages)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
         .with_state(state)
         .layer(middleware::from_fn(danish_limit_page))
         .layer(middleware::from_fn_with_state(hsts, security_headers))
@@ -290,7 +302,14 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(|_| internal_error_page()))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span)
+                .on_request(())
+                .on_response(telemetry::on_response)
+                .on_failure(()),
+        )
+        .layer(middleware::from_fn(telemetry::request_id))
 }
 
 /// Refuses form posts from other sites (belt and braces beside SameSite=Lax and the CSRF token).

@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::domain::allow_list::AllowList;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `BIND`: where `udsyn serve` listens.
@@ -40,6 +42,8 @@ pub struct Config {
     /// `SERVER_TIMING`: `1` sends each page's SQL statement count and database time in a
     /// `Server-Timing` header (for the benchmark and the browser's developer tools).
     pub server_timing: bool,
+    /// `METRICS_ALLOW`: the peer addresses that may read `/metrics` (default loopback).
+    pub metrics_allow: AllowList,
 }
 
 /// `./static` when Udsyn runs from its source folder, else the folder it was built from.
@@ -90,6 +94,7 @@ impl Default for Config {
             smtp: None,
             static_dir: default_static_dir(),
             server_timing: false,
+            metrics_allow: AllowList::loopback(),
         }
     }
 }
@@ -156,6 +161,12 @@ impl Config {
                 .map(Into::into)
                 .unwrap_or(d.static_dir),
             server_timing: matches!(var("SERVER_TIMING").as_deref(), Some("1" | "true")),
+            metrics_allow: match var("METRICS_ALLOW") {
+                None => d.metrics_allow,
+                Some(v) => {
+                    AllowList::parse(&v).map_err(|e| anyhow::anyhow!("METRICS_ALLOW: {e}"))?
+                }
+            },
         })
     }
 }

@@ -9,6 +9,8 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod mail;
+pub mod metrics;
 pub mod scale;
 pub mod sql_stats;
+pub mod telemetry;
 pub mod web;

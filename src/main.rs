@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use udsyn::{app, config::Config, db, demo, scale};
+use udsyn::metrics::Job;
+use udsyn::{app, config::Config, db, demo, scale, telemetry};
 
 const USAGE: &str = "Brug: udsyn <kommando> [valg]
 
@@ -27,15 +28,7 @@ async fn main() {
 
 async fn run() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
-    {
-        use tracing_subscriber::prelude::*;
-        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-            .unwrap_or_else(|_| "udsyn=info,tower_http=warn,sqlx=warn".into());
-        tracing_subscriber::registry()
-            .with(tracing_subscriber::fmt::layer().with_filter(filter))
-            .with(udsyn::sql_stats::layer())
-            .init();
-    }
+    telemetry::init(telemetry::LogFormat::from_env()?)?;
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut config = Config::from_env()?;
@@ -145,7 +138,9 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("\nUdsyn kører på http://{addr}  (stop med Ctrl-C)");
     tracing::info!(%addr, database = %server.database, "Udsyn er startet");
-    axum::serve(listener, app::router(state))
+    // The peer address is kept for /metrics, which answers only addresses in METRICS_ALLOW.
+    let service = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     pool.close().await;
@@ -168,7 +163,8 @@ fn spawn_session_cleanup(state: app::AppState) {
         loop {
             tick.tick().await;
             let idle = state.config.session_idle.as_secs_f64();
-            if let Err(e) = db::sessions::purge_idle(&state.pool, idle).await {
+            let purge = db::sessions::purge_idle(&state.pool, idle);
+            if let Err(e) = state.metrics.job(Job::SessionCleanup, purge).await {
                 tracing::warn!(error = %e, "gamle sessioner kunne ikke ryddes op");
             }
         }

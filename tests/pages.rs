@@ -165,6 +165,36 @@ async fn the_about_page_credits_geonames_for_everyone() {
 }
 
 #[tokio::test]
+async fn every_page_links_the_accessibility_statement_which_renders_its_data() {
+    let app = TestApp::demo().await;
+    let login = app.client().get("/login").await;
+    assert!(
+        login
+            .body
+            .contains("<a href=\"/tilgaengelighed\">Tilgængelighedserklæring</a>")
+    );
+    let mut staff = app.login_as(MEDARBEJDER).await;
+    let start = staff.get("/").await;
+    assert!(start.body.contains("href=\"/tilgaengelighed\""));
+    let page = staff.get("/tilgaengelighed").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.h1(), "Tilgængelighedserklæring for Udsyn");
+    let s = udsyn::domain::accessibility::statement();
+    let date = udsyn::domain::format::date_long(s.evaluated_on);
+    assert!(page.body.contains(&format!("senest gennemgået den {date}")));
+    for p in &s.pages {
+        assert!(
+            page.body.contains(&format!("<code>{}</code>", p.route)),
+            "{}",
+            p.route
+        );
+    }
+    assert!(page.body.contains("Digitaliseringsstyrelsen"));
+    assert!(page.body.contains(&s.contact.phone));
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn health_and_readiness() {
     let app = TestApp::empty().await;
     let mut c = app.client();

@@ -16,10 +16,20 @@ fn matrix(i: &Ids) -> Vec<Row> {
     vec![
         ("/", "/".into(), 200, 200, 200, 303),
         ("/om", "/om".into(), 200, 200, 200, 200),
+        (
+            "/tilgaengelighed",
+            "/tilgaengelighed".into(),
+            200,
+            200,
+            200,
+            200,
+        ),
         ("/login", "/login".into(), 200, 200, 200, 200),
         ("/logout", "/logout".into(), 200, 200, 200, 303),
         ("/healthz", "/healthz".into(), 200, 200, 200, 200),
         ("/readyz", "/readyz".into(), 200, 200, 200, 200),
+        // Without the peer address of a connection in METRICS_ALLOW: refused (tests/ops.rs).
+        ("/metrics", "/metrics".into(), 403, 403, 403, 403),
         ("/skoler", "/skoler".into(), 200, 200, 200, 303),
         ("/skoler/ny", "/skoler/ny".into(), 200, 403, 403, 303),
         (

@@ -109,6 +109,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             csrf_token: row.csrf_token,
             special_categories: row.special_categories,
         };
+        crate::telemetry::record_account(user.account_id);
         parts.extensions.insert(user.clone());
         Ok(user)
     }

@@ -89,3 +89,13 @@ pub async fn purge_idle(db: impl PgExecutor<'_>, idle_seconds: f64) -> sqlx::Res
             .await?;
     Ok(r.rows_affected())
 }
+
+/// Sessions used within the idle limit: the logins that are live now, on every instance.
+pub async fn count_live(db: impl PgExecutor<'_>, idle_seconds: f64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM sessions WHERE last_seen_at >= now() - make_interval(secs => $1)",
+    )
+    .bind(idle_seconds)
+    .fetch_one(db)
+    .await
+}

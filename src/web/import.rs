@@ -16,6 +16,7 @@ use crate::auth::CurrentUser;
 use crate::db::{self, imports};
 use crate::domain::{JobRole, Role, format, kinds::label_or_code, staff_import};
 use crate::error::AppError;
+use crate::metrics::Job;
 
 #[derive(Template)]
 #[template(path = "staff/import.html")]
@@ -170,8 +171,10 @@ pub async fn upload(
     .await?;
     // Checking runs in the background; the browser goes to the job's page and watches the progress.
     let pool = state.pool.clone();
+    let app = state.clone();
     tokio::spawn(async move {
-        if let Err(e) = check_job(&pool, job, rows, own_school, default_school).await {
+        let check = check_job(&pool, job, rows, own_school, default_school);
+        if let Err(e) = app.metrics.job(Job::StaffImportCheck, check).await {
             tracing::error!(error = ?e, %job, "medarbejderlisten kunne ikke kontrolleres");
             let _ = imports::set_status(
                 &pool,
@@ -379,8 +382,10 @@ pub async fn run(
     if imports::claim(&state.pool, id).await? {
         let pool = state.pool.clone();
         let account = user.account_id;
+        let app = state.clone();
         tokio::spawn(async move {
-            if let Err(e) = imports::import(&pool, id, account, &job.filename).await {
+            let import = imports::import(&pool, id, account, &job.filename);
+            if let Err(e) = app.metrics.job(Job::StaffImport, import).await {
                 tracing::error!(error = ?e, job = %id, "medarbejderlisten kunne ikke importeres");
                 let _ = imports::set_status(&pool, id, "fejlet", "Importen mislykkedes, og intet blev gemt. Prøv igen, eller kontakt forvaltningen.").await;
             }

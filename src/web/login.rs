@@ -144,6 +144,7 @@ pub async fn submit(
     .await?;
     db::accounts::touch_login(&state.pool, account_id).await?;
     db::accounts::clear_failures(&state.pool, &f.email).await?;
+    crate::telemetry::record_account(account_id);
     tracing::info!(account = %account_id, "logget ind");
 
     let to = safe_next(&f.next).unwrap_or("/");

@@ -1,6 +1,7 @@
 //! Pages: one file per area, each with its handlers, askama template structs and form types.
 
 pub mod about;
+pub mod accessibility;
 pub mod accounts;
 pub mod bm;
 pub mod calendar;
@@ -14,6 +15,7 @@ pub mod import;
 pub mod input;
 pub mod list;
 pub mod login;
+pub mod metrics;
 pub mod mobilities;
 pub mod overview;
 pub mod partners;

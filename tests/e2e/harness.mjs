@@ -6,7 +6,11 @@
 //   UDSYN_BIN        the udsyn binary (default: <repo>/target/debug/udsyn)
 //   E2E_PG_URL       PostgreSQL server without database name (default postgres://postgres@127.0.0.1:5432)
 //   E2E_CHROMIUM     Chromium binary (default /usr/bin/chromium)
-//   E2E_AXE_SOFT=1   report axe violations without failing (to survey every page at once)
+//
+// Every checked page must be named in the accessibility statement's data
+// (assets/tilgaengelighed.json, "pages", by route), and an axe violation fails the test unless the
+// statement lists it for that route ("axe_violations"): the statement at /tilgaengelighed never
+// says a page is free of violations while the suite finds one.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { before, after } from 'node:test';
@@ -26,6 +30,9 @@ export const AXE_PATH = path.join(HERE, 'vendor', 'axe.min.js');
 export const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 export const INSTALL_HINT = 'apt-get update && apt-get install -y chromium chromium-driver';
 export const DEMO_PASSWORD = 'udsyn-demo';
+export const STATEMENT_PATH = path.join(REPO_ROOT, 'assets', 'tilgaengelighed.json');
+/** The accessibility statement's data, as /tilgaengelighed renders it. */
+export const STATEMENT = JSON.parse(fs.readFileSync(STATEMENT_PATH, 'utf8'));
 export const USERS = {
   koordinator: { email: 'koordinator@demo.udsyn.dk', h1: 'Konsortiet' },
   skoleleder: { email: 'skoleleder@demo.udsyn.dk', h1: 'Engbakkeskolen (demo)' },
@@ -209,6 +216,28 @@ export class AxeViolationsError extends assert.AssertionError {
   }
 }
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A path as the route it matched in src/app.rs: /skoler/<uuid> → /skoler/{id}. */
+export function routeOf(pathname) {
+  const segs = pathname.split('/');
+  return segs.map((s, i) => {
+    if (UUID_RE.test(s)) return '{id}';
+    if (/^\d{4}$/.test(s)) return '{year}';
+    if (i === 2 && segs[1] === 'invitation') return '{token}';
+    if (i === 2 && (segs[1] === 'kalender' || segs[1] === 'maal') && s.includes('.')) return '{file}';
+    return s;
+  }).join('/');
+}
+
+/** A page the statement does not name, or a violation it does not list (collected like axe's). */
+export class StatementError extends AxeViolationsError {
+  constructor(message) {
+    super(`${message}\n  (the accessibility statement is rendered from ${path.relative(REPO_ROOT, STATEMENT_PATH)}: fix the page, or say so there in a commit)`);
+    this.name = 'StatementError';
+  }
+}
+
 const checked = new Map();
 // node --test runs each *.test.mjs file in its own process, one after the other: they all add to
 // one axe-summary.txt. A file from an earlier run (another run id) is started afresh.
@@ -222,10 +251,27 @@ function recordSummary(s) {
   let current = '';
   try { current = fs.readFileSync(SUMMARY_FILE, 'utf8'); } catch { /* not there yet */ }
   if (!current.startsWith(header)) {
-    fs.writeFileSync(SUMMARY_FILE, `${header}# page\tURL\tviolations (1280 px + 390 px)\trule ids\n`);
+    fs.writeFileSync(SUMMARY_FILE, `${header}# page\tURL\troute\tviolations (1280 px + 390 px)\trule ids\n`);
   }
-  fs.appendFileSync(SUMMARY_FILE, `${s.name}\t${s.url}\t${s.count}\t${s.ids.join(',') || '-'}\n`);
+  fs.appendFileSync(SUMMARY_FILE, `${s.name}\t${s.url}\t${s.route}\t${s.count}\t${s.ids.join(',') || '-'}\n`);
 }
+
+/**
+ * This run's axe-summary.txt, when it was written by this run: [{ name, url, route, count, ids }].
+ * Null when the file is missing or from another run.
+ */
+export function readSummary() {
+  const header = `# axe-core ${axeVersion()} – tags ${AXE_TAGS.join(', ')} – run ${RUN_ID}\n`;
+  let current;
+  try { current = fs.readFileSync(SUMMARY_FILE, 'utf8'); } catch { return null; }
+  if (!current.startsWith(header)) return null;
+  return current.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+    const [name, url, route, count, ids] = l.split('\t');
+    return { name, url, route, count: Number(count), ids: ids === '-' ? [] : ids.split(',') };
+  });
+}
+
+export { AXE_TAGS, WIDTHS, axeVersion };
 
 function axeVersion() {
   const m = /axe v([\d.]+)/.exec(fs.readFileSync(AXE_PATH, 'utf8').slice(0, 200));
@@ -276,14 +322,17 @@ export async function checkPage(page, name) {
   }
   checked.set(name, pathAndQuery);
   const count = violations.reduce((n, v) => n + v.nodes.length, 0);
-  recordSummary({ name, url: pathAndQuery, count, ids: violations.map((v) => v.id) });
-  if (violations.length > 0) {
-    const msg = `axe found ${violations.length} rule violation(s) (${count} element(s)) on "${name}" (${pathAndQuery}):\n${violations.map(describe).join('\n')}`;
-    if (process.env.E2E_AXE_SOFT === '1') {
-      console.log(`WARNING (E2E_AXE_SOFT=1, not failing): ${msg}`);
-    } else {
-      throw new AxeViolationsError(msg);
-    }
+  const route = routeOf(url.pathname);
+  recordSummary({ name, url: pathAndQuery, route, count, ids: violations.map((v) => v.id) });
+  const known = new Set(STATEMENT.axe_violations.filter((g) => g.routes.includes(route)).map((g) => g.rule));
+  const unlisted = violations.filter((v) => !known.has(v.id));
+  if (unlisted.length > 0) {
+    const n = unlisted.reduce((k, v) => k + v.nodes.length, 0);
+    const msg = `axe found ${unlisted.length} rule violation(s) (${n} element(s)) on "${name}" (${pathAndQuery}), which the accessibility statement does not list for ${route}:\n${unlisted.map(describe).join('\n')}`;
+    throw known.size ? new StatementError(msg) : new AxeViolationsError(msg);
+  }
+  if (!STATEMENT.pages.some((p) => p.route === route)) {
+    throw new StatementError(`"${name}" (${pathAndQuery}): the accessibility statement's list of checked pages does not name ${route}`);
   }
   return violations;
 }
