@@ -108,8 +108,9 @@ pub async fn registry(
          FROM generate_series(1, $1::int) AS i
          CROSS JOIN LATERAL (SELECT (ARRAY['BE','NL','FR','AT','ES','PT','CY','IT'])[1 + i % 8] AS code) c
          JOIN LATERAL (SELECT geonameid, name, latitude, longitude FROM places
+                       -- every one of the eight countries has at least 30 towns in the table
                        WHERE country_code = c.code ORDER BY population DESC, geonameid
-                       OFFSET (i / 8) % 40 LIMIT 1) p ON true",
+                       OFFSET (i / 8) % 30 LIMIT 1) p ON true",
     )
     .bind(sizes.partners)
     .execute(&mut *db)
@@ -239,7 +240,7 @@ pub async fn activity(
          SELECT mp.staff_id, mp.mobility_id, (ARRAY['foer','under','efter'])[1 + n % 3],
                 ($2::text[])[1 + n % cardinality($2::text[])],
                 ($3::text[])[1 + (n / 3) % cardinality($3::text[])] || ' ' || ($3::text[])[1 + (n / 17) % cardinality($3::text[])],
-                ARRAY[(1 + n % 3)::smallint], ARRAY['undervisning'], n % 10 = 0, n % 997 = 0,
+                ARRAY[(1 + n % 3)::smallint], ARRAY['undervisning'], n % 10 = 0, n % 997 = 1,
                 mo.start_date - 10 + (n % 30), mo.start_date - 10 + (n % 30)
          FROM (SELECT mp.*, (row_number() OVER (ORDER BY mp.mobility_id, mp.staff_id))::int AS n
                FROM mobility_participants mp JOIN s_mob sm ON sm.id = mp.mobility_id) mp
