@@ -1,5 +1,6 @@
 //! Pure types and rules of the consortium: no I/O.
 
+pub mod agenda;
 pub mod bm;
 pub mod exonyms;
 pub mod format;

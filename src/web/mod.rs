@@ -15,6 +15,7 @@ pub mod input;
 pub mod list;
 pub mod login;
 pub mod mobilities;
+pub mod network;
 pub mod overview;
 pub mod partners;
 pub mod projects;
@@ -78,6 +79,7 @@ impl Layout {
                 items.push(("/maal".into(), "Mål", "maal"));
                 items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
+                items.push(("/netvaerk".into(), "Netværk", "netvaerk"));
                 items.push(("/projekter".into(), "Budget", "projekter"));
                 items.push(("/skoler".into(), "Skoler", "skoler"));
                 items.push(("/medarbejdere".into(), "Medarbejdere", "medarbejdere"));
@@ -90,6 +92,7 @@ impl Layout {
                 items.push(("/maal".into(), "Mål", "maal"));
                 items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
+                items.push(("/netvaerk".into(), "Netværk", "netvaerk"));
                 items.push(("/projekter".into(), "Budget", "projekter"));
                 if let Some(org) = user.organisation_id {
                     items.push((format!("/skoler/{org}"), "Min skole", "skoler"));
