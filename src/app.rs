@@ -198,10 +198,7 @@ pub fn router(state: AppState) -> Router {
             "/netvaerk/{id}/invitation.ics",
             get(web::network::invitation),
         )
-        .route(
-            "/netvaerk/punkter/{id}/luk",
-            post(web::network::close_item),
-        )
+        .route("/netvaerk/punkter/{id}/luk", post(web::network::close_item))
         .route("/projekter", get(web::projects::list))
         .route(
             "/projekter/ny",

@@ -155,14 +155,20 @@ async fn each_role_sees_exactly_what_waits_for_them_and_nothing_of_other_schools
         ],
         "the school leader",
     );
-    assert!(desk.body.contains("Formålet mangler"), "the reason of the rejection");
+    assert!(
+        desk.body.contains("Formålet mangler"),
+        "the reason of the rejection"
+    );
     for other in [other_draft, late, followed, departing] {
         assert!(
             !desk.body.contains(&other.to_string()),
             "another school's mobility {other} on the leader's desk"
         );
     }
-    assert!(!desk.body.contains("Peter Ørum"), "another school's teacher");
+    assert!(
+        !desk.body.contains("Peter Ørum"),
+        "another school's teacher"
+    );
 
     let mut me = app.login_as(MEDARBEJDER).await;
     let desk = me.get("/").await;
@@ -231,8 +237,15 @@ async fn the_desk_is_small_and_shows_the_goals_one_line_each() {
             desk.body.len()
         );
         // What waits comes before anything else on the page.
-        let waits = desk.body.find("Det venter på dig").expect("the waiting list");
-        for later in ["<h2>Målene</h2>", "<h2>Skoleåret", "Fremhævet fra vidensbanken"] {
+        let waits = desk
+            .body
+            .find("Det venter på dig")
+            .expect("the waiting list");
+        for later in [
+            "<h2>Målene mod udgangspunktet</h2>",
+            "<h2>Skoleåret",
+            "Fremhævet fra vidensbanken",
+        ] {
             if let Some(at) = desk.body.find(later) {
                 assert!(at > waits, "{later} after the waiting list");
             }
@@ -243,21 +256,24 @@ async fn the_desk_is_small_and_shows_the_goals_one_line_each() {
                 3,
                 "three goals, one line each"
             );
-            assert!(!desk.body.contains("<svg class=\"udsyn-chart"), "no charts on the desk");
+            assert!(
+                !desk.body.contains("udsyn-linechart"),
+                "no charts on the desk"
+            );
         }
     }
     app.finish().await;
 }
 
 #[tokio::test]
-async fn the_key_figures_count_mobilities_by_their_first_day_in_the_school_year() {
+async fn the_desk_counts_mobilities_by_the_school_year_they_travel_in() {
     let app = TestApp::demo().await;
     let today = chrono::Local::now().date_naive();
     let period = udsyn::domain::progress::period_of(today);
     let (from, to) = udsyn::domain::progress::period_bounds(&period).unwrap();
-    // A trip moved to the day after the school year ends no longer counts in it.
+    // A trip on this school year's grant moved to the first day after it counts no longer.
     sqlx::query(
-        "UPDATE mobilities SET start_date = $1::date + 1, end_date = $1::date + 5
+        "UPDATE mobilities SET start_date = $1::date + 1, end_date = $1::date + 4
          WHERE id = (SELECT id FROM mobilities WHERE start_date BETWEEN $2 AND $1
                      AND status NOT IN ('afvist', 'aflyst') ORDER BY start_date LIMIT 1)",
     )
@@ -266,18 +282,41 @@ async fn the_key_figures_count_mobilities_by_their_first_day_in_the_school_year(
     .execute(&app.pool)
     .await
     .unwrap();
-    let expected: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM mobilities WHERE start_date BETWEEN $1 AND $2 AND status NOT IN ('afvist', 'aflyst')",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let count = |school: Option<&'static str>| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM mobilities m JOIN organisations o ON o.id = m.organisation_id
+                 WHERE m.start_date BETWEEN $1 AND $2 AND m.status NOT IN ('afvist', 'aflyst')
+                   AND ($3::text IS NULL OR o.name = $3)",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(school)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let figure = |n: i64| {
+        format!(
+            "<span class=\"udsyn-figure\">{n}</span> <span class=\"udsyn-figure-label\">mobiliteter med første dag i skoleåret {period}</span>"
+        )
+    };
     let mut coord = app.login_as(KOORDINATOR).await;
-    let desk = coord.get("/").await;
-    assert!(desk.body.contains(&format!(
-        "<span class=\"udsyn-figure\">{expected}</span> <span class=\"udsyn-figure-label\">mobiliteter med første dag i skoleåret {period}</span>"
-    )), "{}", desk.body);
+    let start = coord.get("/").await;
+    assert!(start.body.contains(&format!("<h2>Skoleåret {period}</h2>")));
+    assert!(
+        start.body.contains(&figure(count(None).await)),
+        "the consortium's figure"
+    );
+    let mut leader = app.login_as(SKOLELEDER).await;
+    let start = leader.get("/").await;
+    assert!(
+        start
+            .body
+            .contains(&figure(count(Some("Engbakkeskolen (demo)")).await)),
+        "the school's own figure"
+    );
     app.finish().await;
 }

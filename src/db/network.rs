@@ -20,7 +20,8 @@ pub struct Meeting {
     pub updated_at: DateTime<Utc>,
 }
 
-const MEETING: &str = "SELECT id, title, held_on, starts_at, ends_at, place, online_url, agenda, minutes, updated_at
+const MEETING: &str =
+    "SELECT id, title, held_on, starts_at, ends_at, place, online_url, agenda, minutes, updated_at
                        FROM network_meetings";
 
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Meeting>> {
@@ -44,10 +45,7 @@ pub struct Listed {
 }
 
 /// The newest 100 meetings; with `participant`, only those that person takes part in.
-pub async fn list(
-    db: impl PgExecutor<'_>,
-    participant: Option<Uuid>,
-) -> sqlx::Result<Vec<Listed>> {
+pub async fn list(db: impl PgExecutor<'_>, participant: Option<Uuid>) -> sqlx::Result<Vec<Listed>> {
     sqlx::query_as(
         "SELECT n.id, n.title, n.held_on, n.starts_at, n.place, n.online_url,
                 (SELECT count(*) FROM network_participants p WHERE p.meeting_id = n.id) AS participants,

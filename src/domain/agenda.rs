@@ -113,8 +113,8 @@ pub fn draft(
     }
 
     point(&mut out, "Opfølgning: hvad har ændret praksis?");
-    let (changed, not): (Vec<&Happening>, Vec<&Happening>) = of("opfoelgning")
-        .partition(|h| matches!(h.changed.as_deref(), Some("ja" | "delvist")));
+    let (changed, not): (Vec<&Happening>, Vec<&Happening>) =
+        of("opfoelgning").partition(|h| matches!(h.changed.as_deref(), Some("ja" | "delvist")));
     if changed.is_empty() && not.is_empty() {
         out.push_str("   Ingen nye opfølgninger.\n");
     }

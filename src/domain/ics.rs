@@ -66,7 +66,8 @@ pub fn calendar(name: &str, events: &[Event], now: DateTime<Utc>) -> String {
         line(format!("DTSTAMP:{stamp}"));
         match e.time {
             Some((from, to)) => {
-                let at = |t: NaiveTime| format!("{}T{}", e.start.format("%Y%m%d"), t.format("%H%M%S"));
+                let at =
+                    |t: NaiveTime| format!("{}T{}", e.start.format("%Y%m%d"), t.format("%H%M%S"));
                 line(format!("DTSTART:{}", at(from)));
                 line(format!("DTEND:{}", at(to)));
             }

@@ -109,7 +109,8 @@ fn item_view(i: db::network::Item, user: &CurrentUser) -> ItemView {
             .unwrap_or_default(),
         meeting: format!("{}, {}", i.meeting_title, format::date_long(i.held_on)),
         meeting_href: format!("/netvaerk/{}", i.meeting_id),
-        may_close: open && (user.is_coordinator() || (i.owner_id.is_some() && i.owner_id == user.staff_id)),
+        may_close: open
+            && (user.is_coordinator() || (i.owner_id.is_some() && i.owner_id == user.staff_id)),
     }
 }
 
@@ -237,7 +238,10 @@ fn read(raw: &RawForm, allowed: &[db::network::Person], errors: &mut FormErrors)
         errors.add("ends_at", "Mødet skal slutte efter, det begynder.");
     }
     let place = errors.take("place", validate::optional(&raw.get("place"), 200));
-    let online_url = errors.take("online_url", validate::optional(&raw.get("online_url"), 500));
+    let online_url = errors.take(
+        "online_url",
+        validate::optional(&raw.get("online_url"), 500),
+    );
     if !online_url.is_empty()
         && !(online_url.starts_with("https://") || online_url.starts_with("http://"))
     {
@@ -251,15 +255,25 @@ fn read(raw: &RawForm, allowed: &[db::network::Person], errors: &mut FormErrors)
         && place.is_empty()
         && online_url.is_empty()
     {
-        errors.add("place", "Skriv hvor mødet holdes, eller et link til onlinemødet.");
+        errors.add(
+            "place",
+            "Skriv hvor mødet holdes, eller et link til onlinemødet.",
+        );
     }
     let mut participants = Vec::new();
     for v in raw.all("deltager") {
-        match v.parse::<Uuid>().ok().filter(|id| allowed.iter().any(|p| p.id == *id)) {
+        match v
+            .parse::<Uuid>()
+            .ok()
+            .filter(|id| allowed.iter().any(|p| p.id == *id))
+        {
             Some(id) if !participants.contains(&id) => participants.push(id),
             Some(_) => {}
             None => {
-                errors.add("deltagere", "Vælg deltagerne blandt skolelederne og nøglemedarbejderne.");
+                errors.add(
+                    "deltagere",
+                    "Vælg deltagerne blandt skolelederne og nøglemedarbejderne.",
+                );
                 break;
             }
         }
@@ -292,7 +306,12 @@ fn people(all: &[db::network::Person], chosen: &[String]) -> Vec<Candidate> {
         .collect()
 }
 
-fn new_page(user: &CurrentUser, raw: &RawForm, all: &[db::network::Person], errors: FormErrors) -> FormPage {
+fn new_page(
+    user: &CurrentUser,
+    raw: &RawForm,
+    all: &[db::network::Person],
+    errors: FormErrors,
+) -> FormPage {
     let val = |k: &str, default: &str| {
         if raw.0.is_empty() {
             default.to_string()
@@ -516,7 +535,9 @@ pub async fn update(
                     action: "ret",
                     entity: "netvaerksmoede",
                     entity_id: id.to_string(),
-                    before: before.map(|b| json!({"agenda": b.agenda, "minutes": b.minutes, "title": b.title})),
+                    before: before.map(
+                        |b| json!({"agenda": b.agenda, "minutes": b.minutes, "title": b.title}),
+                    ),
                     after: Some(snapshot(&r, &r.agenda, &r.minutes)),
                     reason: "",
                 },
@@ -647,7 +668,15 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let m = meeting(&state, &user, id).await?;
     let flags = (q.planlagt.is_some(), q.gemt.is_some());
-    let page = show_page(&state, &user, m, &RawForm(Vec::new()), FormErrors::default(), flags).await?;
+    let page = show_page(
+        &state,
+        &user,
+        m,
+        &RawForm(Vec::new()),
+        FormErrors::default(),
+        flags,
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -668,7 +697,11 @@ pub async fn add_item(
     }
     let text = errors.take(
         "text",
-        validate::required(&raw.get("text"), 2_000, "Skriv hvad der er besluttet eller skal gøres."),
+        validate::required(
+            &raw.get("text"),
+            2_000,
+            "Skriv hvad der er besluttet eller skal gøres.",
+        ),
     );
     let owner = match raw.get("owner").as_str() {
         "" => None,
@@ -682,7 +715,10 @@ pub async fn add_item(
                 None => false,
             };
             if !known {
-                errors.add("owner", "Vælg en ansvarlig blandt skolelederne og nøglemedarbejderne.");
+                errors.add(
+                    "owner",
+                    "Vælg en ansvarlig blandt skolelederne og nøglemedarbejderne.",
+                );
             }
             id
         }
@@ -709,7 +745,10 @@ pub async fn add_item(
         "" => None,
         s => {
             let goals = db::network::goal_choices(&state.pool).await?;
-            let id = s.parse::<Uuid>().ok().filter(|id| goals.iter().any(|g| g.0 == *id));
+            let id = s
+                .parse::<Uuid>()
+                .ok()
+                .filter(|id| goals.iter().any(|g| g.0 == *id));
             if id.is_none() {
                 errors.add("goal", "Vælg et af målene.");
             }
@@ -819,7 +858,10 @@ pub async fn invitation(
     let body = ics::calendar("Udsyn – specialledernetværket", &[event], Utc::now());
     Ok((
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"netvaerksmoede-{}.ics\"", m.held_on),

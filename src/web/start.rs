@@ -200,11 +200,7 @@ fn action_item(a: &db::network::Item) -> WaitItem {
         tone: "badge-info",
         href: format!("/netvaerk/{}#handling-{}", a.meeting_id, a.id),
         title: a.text.clone(),
-        detail: format!(
-            "{}, {}",
-            a.meeting_title,
-            format::date_long(a.held_on)
-        ),
+        detail: format!("{}, {}", a.meeting_title, format::date_long(a.held_on)),
         when: when(a.due_on, "Frist"),
     }
 }
@@ -212,9 +208,8 @@ fn action_item(a: &db::network::Item) -> WaitItem {
 /// Where the full list of a kind is, when the desk shows only the first `PER_KIND`.
 fn more_links(rows: &[Waiting], role: Role) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let full = |kind: &str| {
-        rows.iter().filter(|w| w.kind == kind).count() as i64 >= db::desk::PER_KIND
-    };
+    let full =
+        |kind: &str| rows.iter().filter(|w| w.kind == kind).count() as i64 >= db::desk::PER_KIND;
     if full("godkendelse") {
         out.push((
             "/mobiliteter?status=indstillet".into(),
@@ -345,7 +340,10 @@ fn figures(f: &db::desk::Figures, period: &str) -> Vec<Figure> {
             value: n(f.reports),
         },
         Figure {
-            label: format!("af {} opfølgninger siger, at praksis er ændret", n(f.followed)),
+            label: format!(
+                "af {} opfølgninger siger, at praksis er ændret",
+                n(f.followed)
+            ),
             value: n(f.changed),
         },
     ]
@@ -381,7 +379,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
         Role::Koordinator => {
             let rows = db::desk::coordinator(&state.pool, days, months).await?;
             let soon = db::desk::unconfirmed_departures(&state.pool, None).await?;
-            desk.heading = "Skrivebordet".into();
+            desk.layout = Layout::new("Konsortiet", "forside", &user);
+            desk.heading = "Konsortiet".into();
             desk.lead = "Det, der venter på dig i konsortiet, og hvordan det står til.".into();
             desk.more = more_links(&rows, user.role);
             desk.waiting = rows.iter().chain(&soon).map(|w| item(w, &period)).collect();
@@ -422,11 +421,11 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
             let me = user.staff_id.ok_or(AppError::Forbidden)?;
             let rows = db::desk::staff(&state.pool, me, days, months).await?;
             desk.layout = Layout::new("Mine mobiliteter", "forside", &user);
-            desk.heading = format!(
-                "Hej {}",
+            desk.heading = "Mine mobiliteter".into();
+            desk.lead = format!(
+                "Hej {}. Her er det, der venter på dig, og dine rejser i Erasmus+ konsortiet.",
                 user.name.split_whitespace().next().unwrap_or("")
             );
-            desk.lead = "Det, der venter på dig, og dine rejser i Erasmus+ konsortiet.".into();
             desk.waiting = rows.iter().map(|w| item(w, &period)).collect();
             desk.waiting.extend(mine.iter().map(action_item));
             desk.matches = db::desk::matching_reflections(&state.pool, me)
