@@ -242,9 +242,8 @@ fn read(raw: &RawForm, allowed: &[db::network::Person], errors: &mut FormErrors)
         "online_url",
         validate::optional(&raw.get("online_url"), 500),
     );
-    if !online_url.is_empty()
-        && !(online_url.starts_with("https://") || online_url.starts_with("http://"))
-    {
+    let web_link = online_url.starts_with("https://") || online_url.starts_with("http://");
+    if !online_url.is_empty() && !web_link {
         errors.add(
             "online_url",
             "Linket til onlinemødet skal begynde med https://.",
