@@ -50,10 +50,12 @@ CREATE INDEX network_items_goal ON network_items (goal_id, created_at);
 
 -- The start page's lists: mobilities by status and first day (waiting for approval, departing
 -- soon, drafts and rejections of a school), reports by status and submission (new since the last
--- meeting, overdue follow-ups), reflections by date, measurements by when they were entered.
+-- meeting, overdue follow-ups), reflections by date, measurements and follow-ups by when they were
+-- entered.
 CREATE INDEX mobilities_status_start ON mobilities (status, start_date);
 CREATE INDEX mobilities_organisation_status ON mobilities (organisation_id, status, start_date);
 CREATE INDEX mobilities_status_end ON mobilities (status, end_date);
 CREATE INDEX reports_submitted ON reports (status, submitted_at);
 CREATE INDEX reflections_created ON reflections (created_at) WHERE NOT private;
 CREATE INDEX measurements_entered ON measurements (entered_at);
+CREATE INDEX follow_ups_answered ON follow_ups (answered_at);
