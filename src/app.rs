@@ -190,6 +190,22 @@ pub fn router(state: AppState) -> Router {
             "/indikatorer/{id}/maaling",
             get(web::goals::measure_form).post(web::goals::measure),
         )
+        .route("/netvaerk", get(web::network::list))
+        .route(
+            "/netvaerk/ny",
+            get(web::network::new_form).post(web::network::create),
+        )
+        .route("/netvaerk/{id}", get(web::network::show))
+        .route(
+            "/netvaerk/{id}/rediger",
+            get(web::network::edit_form).post(web::network::update),
+        )
+        .route("/netvaerk/{id}/punkter", post(web::network::add_item))
+        .route(
+            "/netvaerk/{id}/invitation.ics",
+            get(web::network::invitation),
+        )
+        .route("/netvaerk/punkter/{id}/luk", post(web::network::close_item))
         .route("/projekter", get(web::projects::list))
         .route(
             "/projekter/ny",

@@ -9,6 +9,8 @@ use uuid::Uuid;
 
 use crate::auth::password;
 
+mod network;
+
 pub const PASSWORD: &str = "udsyn-demo";
 
 pub const LOGINS: [(&str, &str); 3] = [
@@ -765,6 +767,7 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
 
     insert_measurements(tx, &school_ids).await?;
     insert_learning(tx, &mobility_ids, &staff_ids).await?;
+    network::insert(tx).await?;
 
     // Schools get their town's coordinates, as the school form does; then every mobility's grant
     // is computed with its call year's rates.

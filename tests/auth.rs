@@ -9,8 +9,8 @@ use common::*;
 async fn each_demo_role_logs_in_to_its_own_start_page() {
     let app = TestApp::demo().await;
     for (email, h1, sees) in [
-        (KOORDINATOR, "Konsortiet", "Skolerne i konsortiet"),
-        (SKOLELEDER, "Engbakkeskolen (demo)", "Skolens mobiliteter"),
+        (KOORDINATOR, "Konsortiet", "Det venter på dig"),
+        (SKOLELEDER, "Engbakkeskolen (demo)", "Det venter på dig"),
         (MEDARBEJDER, "Mine mobiliteter", "Hej Sofie"),
     ] {
         let mut c = app.login_as(email).await;

@@ -292,9 +292,15 @@ async fn charts_draw_the_baseline_and_target_and_automatic_indicators_count_them
             .collect::<String>()
     );
     assert!(g1.body.contains("tælles af Udsyn"));
-    // The dashboard on the start page shows every goal.
+    // The desk shows every goal in one line.
     let start = coord.get("/").await;
-    assert_eq!(start.body.matches("class=\"udsyn-goal\"").count(), 3);
+    let lines = start
+        .body
+        .split("<ul class=\"udsyn-goal-lines\">")
+        .nth(1)
+        .and_then(|l| l.split("</ul>").next())
+        .expect("the goal lines");
+    assert_eq!(lines.matches("<li>").count(), 3);
     let mut leader = app.login_as(SKOLELEDER).await;
     let lstart = leader.get("/").await;
     assert!(

@@ -309,16 +309,16 @@ async fn follow_up_months_after_the_report() {
     let mut sofie = app.login_as(MEDARBEJDER).await;
     let start = sofie.get("/").await;
     assert!(
-        start
-            .body
-            .contains("Fortæl hvad du har ændret efter Jobshadowing hos Het Kompas"),
+        start.body.contains(&format!(
+            "<a href=\"/rapporter/{sofie_report}/opfoelgning\"><span class=\"sr-only\">Besvar opfølgningen: </span>Jobshadowing hos Het Kompas"
+        )),
         "due since April 2026"
     );
     assert!(
-        start
-            .body
-            .contains("Skriv din rapport om Kursus og træning hos CEIP Los Naranjos (demo)"),
-        "a completed course without a report is on the to-do list"
+        start.body.contains(
+            "<span class=\"sr-only\">Skriv din rapport: </span>Kursus og træning hos CEIP Los Naranjos (demo)</a>"
+        ),
+        "a completed course without a report waits on the desk"
     );
     let path = format!("/rapporter/{sofie_report}/opfoelgning");
     let s = start.csrf();

@@ -418,6 +418,33 @@ fn matrix(i: &Ids) -> Vec<Row> {
             403,
             303,
         ),
+        // The leaders' network: key staff see only the meetings they are invited to.
+        ("/netvaerk", "/netvaerk".into(), 200, 200, 200, 303),
+        ("/netvaerk/ny", "/netvaerk/ny".into(), 200, 403, 403, 303),
+        (
+            "/netvaerk/{id}",
+            format!("/netvaerk/{}", i.meeting),
+            200,
+            200,
+            403,
+            303,
+        ),
+        (
+            "/netvaerk/{id}/rediger",
+            format!("/netvaerk/{}/rediger", i.meeting),
+            200,
+            403,
+            403,
+            303,
+        ),
+        (
+            "/netvaerk/{id}/invitation.ics",
+            format!("/netvaerk/{}/invitation.ics", i.meeting),
+            200,
+            200,
+            403,
+            303,
+        ),
         // The Beneficiary Module's file: the coordinator's only.
         (
             "/projekter/{id}/bm-eksport.csv",
@@ -597,6 +624,19 @@ async fn every_post_route_refuses_a_form_without_its_token() {
         (
             "/refleksioner/{id}/fremhaev",
             format!("/refleksioner/{}/fremhaev", i.shared_reflection),
+        ),
+        ("/netvaerk/ny", "/netvaerk/ny".into()),
+        (
+            "/netvaerk/{id}/rediger",
+            format!("/netvaerk/{}/rediger", i.meeting),
+        ),
+        (
+            "/netvaerk/{id}/punkter",
+            format!("/netvaerk/{}/punkter", i.meeting),
+        ),
+        (
+            "/netvaerk/punkter/{id}/luk",
+            format!("/netvaerk/punkter/{}/luk", i.network_action),
         ),
         ("/paamindelser/send", "/paamindelser/send".into()),
         ("/kalender/ny", "/kalender/ny".into()),

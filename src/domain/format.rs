@@ -169,6 +169,22 @@ pub fn parse_date_checked(input: &str) -> Result<NaiveDate, DateError> {
     Ok(date)
 }
 
+/// A typed time of day: `13:00`, `13.00`, `9.30` or `13`.
+pub fn parse_time(input: &str) -> Option<chrono::NaiveTime> {
+    let s = input.trim();
+    let (h, m) = match s.find([':', '.']) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => (s, "00"),
+    };
+    let digits = |p: &str, max: usize| {
+        !p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
+        return None;
+    }
+    chrono::NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
 /// The Danish message for a date field that could not be read, naming the field as labelled.
 pub fn date_message(error: DateError, label: &str, example: &str) -> String {
     match error {
@@ -292,6 +308,18 @@ mod tests {
         }
         assert_eq!(parse_date("31.02.2026"), None);
         assert_eq!(parse_date("i morgen"), None);
+    }
+
+    #[test]
+    fn times_of_day() {
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0);
+        assert_eq!(parse_time("13:00"), t(13, 0));
+        assert_eq!(parse_time(" 9.30 "), t(9, 30));
+        assert_eq!(parse_time("13"), t(13, 0));
+        assert_eq!(parse_time("24:00"), None);
+        assert_eq!(parse_time("13:5"), None);
+        assert_eq!(parse_time("kl. 13"), None);
+        assert_eq!(parse_time(""), None);
     }
 }
 

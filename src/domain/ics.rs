@@ -1,6 +1,7 @@
-//! iCalendar (RFC 5545) for the calendar feeds: all-day events, escaped text, folded lines.
+//! iCalendar (RFC 5545) for the calendar feeds and meeting invitations: all-day events, or events
+//! at a time of day (Danish local time, written as floating time), escaped text, folded lines.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 
 pub struct Event {
     pub uid: String,
@@ -13,6 +14,8 @@ pub struct Event {
     pub url: String,
     /// `CONFIRMED`, `TENTATIVE` or `CANCELLED`.
     pub status: &'static str,
+    /// From and to on the start day; `None` for an all-day event.
+    pub time: Option<(NaiveTime, NaiveTime)>,
 }
 
 /// Escapes TEXT values: backslash, semicolon, comma and line breaks.
@@ -61,8 +64,18 @@ pub fn calendar(name: &str, events: &[Event], now: DateTime<Utc>) -> String {
         line("BEGIN:VEVENT".into());
         line(format!("UID:{}", e.uid));
         line(format!("DTSTAMP:{stamp}"));
-        line(format!("DTSTART;VALUE=DATE:{}", e.start.format("%Y%m%d")));
-        line(format!("DTEND;VALUE=DATE:{}", day_after.format("%Y%m%d")));
+        match e.time {
+            Some((from, to)) => {
+                let at =
+                    |t: NaiveTime| format!("{}T{}", e.start.format("%Y%m%d"), t.format("%H%M%S"));
+                line(format!("DTSTART:{}", at(from)));
+                line(format!("DTEND:{}", at(to)));
+            }
+            None => {
+                line(format!("DTSTART;VALUE=DATE:{}", e.start.format("%Y%m%d")));
+                line(format!("DTEND;VALUE=DATE:{}", day_after.format("%Y%m%d")));
+            }
+        }
         line(format!("SUMMARY:{}", escape(&e.summary)));
         line(format!("LOCATION:{}", escape(&e.location)));
         line(format!("DESCRIPTION:{}", escape(&e.description)));
@@ -107,6 +120,7 @@ mod tests {
             description: String::new(),
             url: String::new(),
             status: "CONFIRMED",
+            time: None,
         };
         let cal = calendar("Udsyn", &[e], "2026-11-23T12:00:00Z".parse().unwrap());
         assert!(cal.contains("DTSTART;VALUE=DATE:20270208\r\nDTEND;VALUE=DATE:20270213\r\n"));
@@ -124,6 +138,7 @@ mod tests {
             description: String::new(),
             url: String::new(),
             status: "CONFIRMED",
+            time: None,
         };
         let ok = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
         let cal = calendar(
@@ -132,5 +147,24 @@ mod tests {
             "2026-11-23T12:00:00Z".parse().unwrap(),
         );
         assert_eq!(cal.matches("BEGIN:VEVENT").count(), 1);
+    }
+
+    #[test]
+    fn a_meeting_has_its_hours() {
+        let day = NaiveDate::from_ymd_opt(2027, 3, 15).unwrap();
+        let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+        let e = Event {
+            uid: "m@udsyn".into(),
+            start: day,
+            end: day,
+            summary: "Netværksmøde".into(),
+            location: "Herning Rådhus".into(),
+            description: String::new(),
+            url: String::new(),
+            status: "CONFIRMED",
+            time: Some((at(13), at(15))),
+        };
+        let cal = calendar("Udsyn", &[e], "2026-11-23T12:00:00Z".parse().unwrap());
+        assert!(cal.contains("DTSTART:20270315T130000\r\nDTEND:20270315T150000\r\n"));
     }
 }

@@ -1,6 +1,7 @@
 //! Pure types and rules of the consortium: no I/O.
 
 pub mod accessibility;
+pub mod agenda;
 pub mod allow_list;
 pub mod bm;
 pub mod exonyms;

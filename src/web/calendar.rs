@@ -66,7 +66,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     page(&state, &user, None).await
 }
 
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     state.config.public_url.clone().unwrap_or_else(|| {
         let host = headers
             .get(header::HOST)
@@ -148,6 +148,7 @@ pub async fn feed(
                     "afvist" | "aflyst" => "CANCELLED",
                     _ => "TENTATIVE",
                 },
+                time: None,
             },
         )
         .collect();

@@ -17,6 +17,7 @@ pub mod list;
 pub mod login;
 pub mod metrics;
 pub mod mobilities;
+pub mod network;
 pub mod overview;
 pub mod partners;
 pub mod projects;
@@ -80,6 +81,7 @@ impl Layout {
                 items.push(("/maal".into(), "Mål", "maal"));
                 items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
+                items.push(("/netvaerk".into(), "Netværk", "netvaerk"));
                 items.push(("/projekter".into(), "Budget", "projekter"));
                 items.push(("/skoler".into(), "Skoler", "skoler"));
                 items.push(("/medarbejdere".into(), "Medarbejdere", "medarbejdere"));
@@ -92,6 +94,7 @@ impl Layout {
                 items.push(("/maal".into(), "Mål", "maal"));
                 items.push(("/vidensbank".into(), "Vidensbank", "vidensbank"));
                 items.push(("/paamindelser".into(), "Påmindelser", "paamindelser"));
+                items.push(("/netvaerk".into(), "Netværk", "netvaerk"));
                 items.push(("/projekter".into(), "Budget", "projekter"));
                 if let Some(org) = user.organisation_id {
                     items.push((format!("/skoler/{org}"), "Min skole", "skoler"));

@@ -22,6 +22,9 @@ pub struct Ids {
     pub indicator: String,
     pub import_job: String,
     pub project: String,
+    /// The demo's past network meeting and the open action recorded at it.
+    pub meeting: String,
+    pub network_action: String,
 }
 
 pub async fn ids(app: &TestApp) -> Ids {
@@ -82,5 +85,7 @@ pub async fn ids(app: &TestApp) -> Ids {
         indicator: id("SELECT id FROM indicators WHERE per_school AND automatic IS NULL AND kind = 'kvantitativ' LIMIT 1").await,
         import_job: import_job.to_string(),
         project: id("SELECT id FROM projects WHERE call_year = 2025").await,
+        meeting: id("SELECT id FROM network_meetings WHERE held_on < current_date").await,
+        network_action: id("SELECT id FROM network_items WHERE kind = 'handling' AND closed_at IS NULL LIMIT 1").await,
     }
 }

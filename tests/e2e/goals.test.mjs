@@ -48,9 +48,10 @@ test('10. a school leader enters this year\'s measurement and the coordinator se
     let page = await loggedIn(USERS.skoleleder);
     const goalsHeading = page.getByRole('main').getByRole('heading', { name: 'Målene mod udgangspunktet', level: 2 });
     assert.equal(await goalsHeading.count(), 1, 'the start page has "Målene mod udgangspunktet"');
-    const startCards = page.getByRole('main').locator('.udsyn-dashboard section.udsyn-goal');
-    assert.ok(await startCards.count() >= 3, `goal cards on the start page (${await startCards.count()})`);
-    assert.equal(await startCards.getByRole('link', { name: GOAL, exact: true }).count(), 1, `a card for "${GOAL}"`);
+    const startLines = page.getByRole('main').locator('.udsyn-goal-lines > li');
+    assert.ok(await startLines.count() >= 3, `goal lines on the start page (${await startLines.count()})`);
+    assert.equal(await startLines.getByRole('link', { name: GOAL, exact: true }).count(), 1, `a line for "${GOAL}"`);
+    assert.equal(await page.locator('main svg.udsyn-linechart').count(), 0, 'no charts on the start page');
 
     await clickNav(page, 'Mål');
     assert.equal(pathOf(page), '/maal');

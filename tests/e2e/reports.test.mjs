@@ -56,9 +56,9 @@ test('11. a teacher files her course report; a teacher at another school finds i
   journey(async (t, checkPage) => {
     // --- Sofie writes her report --------------------------------------------------------------
     let page = await loggedIn(USERS.medarbejder);
-    const todo = page.getByRole('main').locator('.alert-info');
-    assert.equal((await todo.getByRole('heading').innerText()).trim(), 'Det mangler du');
-    await follow(page, todo.getByRole('link', { name: `Skriv din rapport om ${MOBILITY}`, exact: true }));
+    const todo = page.getByRole('main').locator('#venter');
+    assert.equal((await todo.getByRole('heading', { level: 2 }).innerText()).trim(), 'Det venter på dig');
+    await follow(page, todo.getByRole('link', { name: `Skriv din rapport: ${MOBILITY}`, exact: true }));
     assert.match(pathOf(page), /^\/mobiliteter\/[0-9a-f-]{36}\/rapport$/, `the report form: ${page.url()}`);
     const formPath = pathOf(page);
     assert.equal(await h1(page), `Rapport: ${MOBILITY}`);

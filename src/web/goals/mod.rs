@@ -16,6 +16,7 @@
 mod charts;
 mod edit;
 mod export;
+mod implementation;
 mod measure;
 mod report;
 mod show;

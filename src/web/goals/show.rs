@@ -79,6 +79,7 @@ struct ShowPage {
     is_coordinator: bool,
     views: Vec<SelectOption>,
     saved: bool,
+    log: super::implementation::Log,
 }
 
 #[derive(Deserialize, Default)]
@@ -191,7 +192,9 @@ pub async fn show(
         .filter(|(_, n)| !n.contains("Børn og Læring"))
         .map(|(i, n)| (i.to_string(), n.clone()))
         .collect();
+    let log = super::implementation::log(&state, &user, id, goal.number, &indicators).await?;
     let page = ShowPage {
+        log,
         layout: Layout::new(&goal.title, "maal", &user),
         status: goal_status_label(&goal.status),
         indicators,

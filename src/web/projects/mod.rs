@@ -32,7 +32,7 @@ pub(super) fn money_scope(user: &CurrentUser) -> Result<Option<Uuid>, AppError> 
     }
 }
 
-fn category_label(code: &str) -> &'static str {
+pub(crate) fn category_label(code: &str) -> &'static str {
     Category::ALL
         .iter()
         .find(|c| c.code() == code)
