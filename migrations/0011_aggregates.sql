@@ -213,12 +213,10 @@ CREATE TRIGGER goal_counts_follow_ups_delete AFTER DELETE ON follow_ups
 SELECT refresh_goal_counts(ARRAY(SELECT id FROM organisations));
 
 -- Filters and sorts of the pages that grow with the consortium.
-CREATE INDEX reports_submitted ON reports (submitted_at) WHERE status = 'indsendt';
 CREATE INDEX reports_staff ON reports (staff_id);
 CREATE INDEX reports_goal_numbers ON reports USING gin (goal_numbers);
 CREATE INDEX mobility_goals_goal ON mobility_goals (goal_id, mobility_id);
 CREATE INDEX mobilities_start ON mobilities (start_date, id);
 CREATE INDEX mobilities_organisation_start ON mobilities (organisation_id, start_date);
-CREATE INDEX reflections_created ON reflections (created_at DESC) WHERE NOT private;
 CREATE INDEX reflections_mobility ON reflections (mobility_id);
 CREATE INDEX measurements_school ON measurements (organisation_id, indicator_id);
