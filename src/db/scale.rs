@@ -240,7 +240,7 @@ pub async fn activity(
          SELECT mp.staff_id, mp.mobility_id, (ARRAY['foer','under','efter'])[1 + n % 3],
                 ($2::text[])[1 + n % cardinality($2::text[])],
                 ($3::text[])[1 + (n / 3) % cardinality($3::text[])] || ' ' || ($3::text[])[1 + (n / 17) % cardinality($3::text[])],
-                ARRAY[(1 + n % 3)::smallint], ARRAY['undervisning'], n % 10 = 0, n % 997 = 1,
+                ARRAY[(1 + n % 3)::smallint], ARRAY['undervisning'], n % 10 = 0, n % 997 = 1 AND n % 10 <> 0,
                 mo.start_date - 10 + (n % 30), mo.start_date - 10 + (n % 30)
          FROM (SELECT mp.*, (row_number() OVER (ORDER BY mp.mobility_id, mp.staff_id))::int AS n
                FROM mobility_participants mp JOIN s_mob sm ON sm.id = mp.mobility_id) mp
