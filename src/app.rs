@@ -77,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .route("/om", get(web::about::page))
         .route("/tilgaengelighed", get(web::accessibility::page))
         .route("/login", get(web::login::form).post(web::login::submit))
+        .route("/login/oidc", get(web::login::oidc::start))
+        .route("/login/oidc/retur", get(web::login::oidc::finish))
         .route(
             "/logout",
             get(web::login::logout_page).post(web::login::logout),

@@ -44,6 +44,18 @@ pub struct Config {
     pub server_timing: bool,
     /// `METRICS_ALLOW`: the peer addresses that may read `/metrics` (default loopback).
     pub metrics_allow: AllowList,
+    /// `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`: single sign-on with the
+    /// municipality's identity provider (for instance Microsoft Entra ID), beside local accounts.
+    pub oidc: Option<Oidc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Oidc {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Where the identity provider sends the person back: `PUBLIC_URL` + `/login/oidc/retur`.
+    pub redirect_url: String,
 }
 
 /// `./static` when Udsyn runs from its source folder, else the folder it was built from.
@@ -95,14 +107,20 @@ impl Default for Config {
             static_dir: default_static_dir(),
             server_timing: false,
             metrics_allow: AllowList::loopback(),
+            oidc: None,
         }
     }
 }
 
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
+        Config::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// The settings from `lookup` (the environment, or a test's own table).
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
         let d = Config::default();
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let parse_num = |name: &str, default: u64| -> anyhow::Result<u64> {
             match var(name) {
                 None => Ok(default),
@@ -112,7 +130,33 @@ impl Config {
                     .map_err(|_| anyhow::anyhow!("{name} skal være et helt tal, ikke «{v}»")),
             }
         };
+        let public_url = var("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        let oidc = match (
+            var("OIDC_ISSUER"),
+            var("OIDC_CLIENT_ID"),
+            var("OIDC_CLIENT_SECRET"),
+        ) {
+            (None, None, None) => None,
+            (Some(issuer), Some(client_id), Some(client_secret)) => {
+                let Some(base) = &public_url else {
+                    anyhow::bail!(
+                        "OIDC_ISSUER kræver PUBLIC_URL: identitetsudbyderen skal kende adressen, den sender folk tilbage til"
+                    )
+                };
+                Some(Oidc {
+                    // Exactly as the provider writes it: the discovery document must name the same.
+                    issuer: issuer.trim().to_string(),
+                    client_id: client_id.trim().to_string(),
+                    client_secret,
+                    redirect_url: format!("{base}/login/oidc/retur"),
+                })
+            }
+            _ => anyhow::bail!(
+                "Single sign-on kræver alle tre: OIDC_ISSUER, OIDC_CLIENT_ID og OIDC_CLIENT_SECRET"
+            ),
+        };
         Ok(Config {
+            oidc,
             bind: match var("BIND") {
                 None => d.bind,
                 Some(v) => v.parse().map_err(|_| {
@@ -121,7 +165,7 @@ impl Config {
             },
             database_url: var("DATABASE_URL"),
             data_dir: var("UDSYN_DATA_DIR").map(Into::into).unwrap_or(d.data_dir),
-            public_url: var("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            public_url,
             session_idle: Duration::from_secs(60 * parse_num("SESSION_IDLE_MINUTES", 60)?.max(1)),
             invitation_days: parse_num("INVITATION_DAYS", 14)?.clamp(1, 365) as i64,
             max_body_bytes: parse_num("MAX_BODY_BYTES", d.max_body_bytes as u64)? as usize,

@@ -877,3 +877,86 @@ async fn from_a_staff_page_the_coordinator_creates_a_login_with_the_role_the_job
     assert!(!page.body.contains("Opret login"));
     app.finish().await;
 }
+
+/// Single sign-on's own journeys run in the browser suite against a real OpenID provider
+/// (tests/e2e/oidc.test.mjs); these are what the router alone can show.
+#[tokio::test]
+async fn single_sign_on_is_offered_only_when_set_up_and_says_so_when_the_provider_is_down() {
+    let app = TestApp::empty().await;
+    let mut c = app.client();
+    let login = c.get("/login").await;
+    assert!(!login.body.contains("Log ind med din kommunes konto"));
+    assert_eq!(c.get("/login/oidc").await.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+
+    // A provider that does not answer: a port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut config = udsyn::config::Config::from_env().expect("settings");
+    config.public_url = Some("http://udsyn.test".into());
+    config.oidc = Some(udsyn::config::Oidc {
+        issuer,
+        client_id: "udsyn".into(),
+        client_secret: "hemmelig".into(),
+        redirect_url: "http://udsyn.test/login/oidc/retur".into(),
+    });
+    let app = TestApp::with_config(config).await;
+    let mut c = app.client();
+    let login = c.get("/login").await;
+    assert!(login.body.contains("href=\"/login/oidc\""));
+    assert!(login.body.contains("Log ind med din kommunes konto"));
+    let next = c.get("/login?next=/mobiliteter").await;
+    let link = &next.body[next.body.find("/login/oidc").unwrap_or(0)..][..60];
+    assert!(
+        link.starts_with("/login/oidc?next=/mobiliteter\""),
+        "the way back is kept: {link}"
+    );
+
+    let down = c.get("/login/oidc").await;
+    assert_eq!(down.status, StatusCode::BAD_GATEWAY);
+    assert!(down.body.contains("Din kommunes login svarer ikke lige nu"));
+    assert_eq!(app.count("SELECT count(*) FROM oidc_logins").await, 0);
+
+    // An answer with no begun sign-on in this browser.
+    let stray = c.get("/login/oidc/retur?code=abc&state=def").await;
+    assert_eq!(stray.status, StatusCode::BAD_REQUEST);
+    assert!(stray.body.contains("hører ikke til denne browser"));
+    assert!(c.get("/").await.location().starts_with("/login"));
+    app.finish().await;
+}
+
+#[test]
+fn single_sign_on_needs_all_three_settings_and_a_public_url() {
+    let from = |vars: &[(&str, &str)]| {
+        let vars: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        udsyn::config::Config::from_vars(|k| vars.get(k).cloned())
+    };
+    let err = from(&[("OIDC_ISSUER", "https://login.example")]).unwrap_err();
+    assert!(err.to_string().contains("kræver alle tre"), "{err}");
+    let three = [
+        ("OIDC_ISSUER", "https://login.example/tenant/v2.0/"),
+        ("OIDC_CLIENT_ID", "udsyn"),
+        ("OIDC_CLIENT_SECRET", "s"),
+    ];
+    let err = from(&three).unwrap_err();
+    assert!(err.to_string().contains("kræver PUBLIC_URL"), "{err}");
+    let mut with_url = three.to_vec();
+    with_url.push(("PUBLIC_URL", "https://udsyn.herning.dk/"));
+    let oidc = from(&with_url)
+        .unwrap()
+        .oidc
+        .expect("single sign-on set up");
+    assert_eq!(
+        oidc.issuer, "https://login.example/tenant/v2.0/",
+        "kept as written"
+    );
+    assert_eq!(
+        oidc.redirect_url,
+        "https://udsyn.herning.dk/login/oidc/retur"
+    );
+    assert!(from(&[]).unwrap().oidc.is_none());
+}

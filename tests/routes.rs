@@ -25,6 +25,16 @@ fn matrix(i: &Ids) -> Vec<Row> {
             200,
         ),
         ("/login", "/login".into(), 200, 200, 200, 200),
+        // Without OIDC_ISSUER there is no single sign-on (its journeys: tests/e2e/oidc.test.mjs).
+        ("/login/oidc", "/login/oidc".into(), 404, 404, 404, 404),
+        (
+            "/login/oidc/retur",
+            "/login/oidc/retur".into(),
+            404,
+            404,
+            404,
+            404,
+        ),
         ("/logout", "/logout".into(), 200, 200, 200, 303),
         ("/healthz", "/healthz".into(), 200, 200, 200, 200),
         ("/readyz", "/readyz".into(), 200, 200, 200, 200),

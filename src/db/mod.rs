@@ -16,6 +16,7 @@ pub mod implementation;
 pub mod imports;
 pub mod mobilities;
 pub mod network;
+pub mod oidc;
 pub mod organisations;
 pub mod partners;
 pub mod places;

@@ -50,7 +50,7 @@ const DESKTOP = WIDTHS[0];
 // ---------------------------------------------------------------------------------------------
 // The app
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -84,8 +84,11 @@ process.on('exit', () => {
   }
 });
 
-/** Starts `udsyn serve --demo` on a free port with a fresh database; resolves when /healthz is 200. */
-export async function startApp() {
+/**
+ * Starts `udsyn serve --demo` on a free port with a fresh database; resolves when /healthz is 200.
+ * `env(baseURL)`, if given, returns settings to add (for instance single sign-on's).
+ */
+export async function startApp({ env: extraEnv } = {}) {
   const bin = process.env.UDSYN_BIN ? path.resolve(process.env.UDSYN_BIN) : path.join(REPO_ROOT, 'target', 'debug', 'udsyn');
   if (!fs.existsSync(bin)) {
     throw new Error(`The udsyn binary ${bin} does not exist: run \`cargo build\` in ${REPO_ROOT} or set UDSYN_BIN.`);
@@ -101,6 +104,7 @@ export async function startApp() {
     COOKIE_SECURE: 'false',
     RUST_LOG: process.env.RUST_LOG || 'udsyn=warn,tower_http=warn,sqlx=warn',
   });
+  if (extraEnv) Object.assign(env, extraEnv(`http://127.0.0.1:${port}`));
   const child = spawn(bin, ['serve', '--demo', '--bind', `127.0.0.1:${port}`], {
     cwd, env, stdio: ['ignore', 'pipe', 'pipe'],
   });

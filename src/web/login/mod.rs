@@ -1,10 +1,13 @@
-//! `/login` and `/logout`.
+//! `/login` and `/logout`; single sign-on in [`oidc`].
+
+pub mod oidc;
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::{DaForm, FormErrors, Layout, render, safe_next};
 use crate::app::AppState;
@@ -20,6 +23,24 @@ struct LoginPage {
     email: String,
     next: String,
     notice: Option<&'static str>,
+    /// Single sign-on is set up: the page offers "Log ind med din kommunes konto".
+    sso: bool,
+    /// Why a single sign-on did not let the person in.
+    sso_error: Option<String>,
+}
+
+impl LoginPage {
+    fn new(state: &AppState, next: &str) -> LoginPage {
+        LoginPage {
+            layout: Layout::public("Log ind"),
+            errors: FormErrors::default(),
+            email: String::new(),
+            next: safe_next(next).unwrap_or("").to_string(),
+            notice: None,
+            sso: state.config.oidc.is_some(),
+            sso_error: None,
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -37,7 +58,10 @@ pub struct LoginQuery {
     email: String,
 }
 
-pub async fn form(Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
+pub async fn form(
+    State(state): State<AppState>,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response, AppError> {
     let notice = if q.udloebet.is_some() {
         Some("Du har været inaktiv for længe og er logget ud. Log ind igen.")
     } else if q.logget_ud.is_some() {
@@ -48,16 +72,14 @@ pub async fn form(Query(q): Query<LoginQuery>) -> Result<Response, AppError> {
         None
     };
     let page = LoginPage {
-        layout: Layout::public("Log ind"),
-        errors: FormErrors::default(),
         // Only shown back in the field (askama escapes it), and only after a password was set.
         email: if q.adgangskode_sat.is_some() && q.email.len() <= 320 {
             q.email.trim().to_string()
         } else {
             String::new()
         },
-        next: safe_next(&q.next).unwrap_or("").to_string(),
         notice,
+        ..LoginPage::new(&state, &q.next)
     };
     Ok(render(&page)?.into_response())
 }
@@ -119,14 +141,25 @@ pub async fn submit(
             layout: Layout::public("Log ind").with_errors(&errors),
             errors,
             email: f.email,
-            next: safe_next(&f.next).unwrap_or("").to_string(),
-            notice: None,
+            ..LoginPage::new(&state, &f.next)
         };
         return Ok((status, render(&page)?).into_response());
     };
 
+    db::accounts::clear_failures(&state.pool, &f.email).await?;
+    sign_in(&state, &headers, account_id, &f.next, "adgangskode").await
+}
+
+/// Starts a session for an account that has proven who it is, and sends the browser on.
+async fn sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    account_id: Uuid,
+    next: &str,
+    how: &str,
+) -> Result<Response, AppError> {
     // A new session id at every login; the browser's old session (if any) ends.
-    if let Some(old) = session::from_headers(&headers) {
+    if let Some(old) = session::from_headers(headers) {
         db::sessions::delete(&state.pool, &session::token_hash(&old)).await?;
     }
     let token = session::new_token();
@@ -143,19 +176,18 @@ pub async fn submit(
     )
     .await?;
     db::accounts::touch_login(&state.pool, account_id).await?;
-    db::accounts::clear_failures(&state.pool, &f.email).await?;
     crate::telemetry::record_account(account_id);
-    tracing::info!(account = %account_id, "logget ind");
+    tracing::info!(account = %account_id, how, "logget ind");
 
-    let to = safe_next(&f.next).unwrap_or("/");
+    let to = safe_next(next).unwrap_or("/");
     let secure = session::secure(
         state.config.cookie_secure,
         state.config.public_url.as_deref(),
-        &headers,
+        headers,
     );
     let mut r = Redirect::to(to).into_response();
     r.headers_mut()
-        .insert(header::SET_COOKIE, session::set_cookie(&token, secure));
+        .append(header::SET_COOKIE, session::set_cookie(&token, secure));
     Ok(r)
 }
 
