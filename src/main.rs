@@ -1,11 +1,11 @@
 //! `udsyn serve [--demo] [--bind ADDR]`, `udsyn migrate`, `udsyn seed-demo`,
-//! `udsyn seed-scale --factor F`.
+//! `udsyn seed-scale --factor F`, `udsyn backup FILE`, `udsyn restore FILE`.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use udsyn::metrics::Job;
-use udsyn::{app, config::Config, db, demo, scale, telemetry};
+use udsyn::{app, backup, config::Config, db, demo, scale, telemetry};
 
 const USAGE: &str = "Brug: udsyn <kommando> [valg]
 
@@ -16,6 +16,10 @@ Kommandoer:
   seed-demo                         Fyld en tom database med demokonsortiet og stop.
   seed-scale --factor F             Læg et syntetisk konsortium i landsskala × F oven i demoen
                                     (F = 1: 1 000 skoler, 100 000 mobiliteter) og stop.
+  backup FIL                        Gem hele databasen i FIL (pg_dump), læst igennem før den
+                                    kaldes færdig.
+  restore FIL                       Gendan databasen fra FIL. Stop Udsyn først: alle
+                                    forbindelser til databasen afbrydes.
   help                              Vis denne hjælp.";
 
 #[tokio::main]
@@ -35,6 +39,7 @@ async fn run() -> anyhow::Result<()> {
     let command = args.first().map(String::as_str).unwrap_or("help");
     let mut with_demo = false;
     let mut factor = None;
+    let mut file = None;
     let mut rest = args.iter().skip(1);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -52,6 +57,13 @@ async fn run() -> anyhow::Result<()> {
                     .next()
                     .context("--factor kræver et tal, fx 0.01 eller 1")?;
                 factor = Some(scale::parse_factor(v)?);
+            }
+            other
+                if file.is_none()
+                    && !other.starts_with('-')
+                    && matches!(command, "backup" | "restore") =>
+            {
+                file = Some(std::path::PathBuf::from(other))
             }
             other => anyhow::bail!("ukendt valg «{other}»\n\n{USAGE}"),
         }
@@ -83,6 +95,34 @@ async fn run() -> anyhow::Result<()> {
             pool.close().await;
             stop_if_private(&server).await;
             loaded
+        }
+        "backup" => {
+            let file = file.context("backup kræver en fil, fx udsyn backup udsyn.dump")?;
+            let server = db::find_server(&config).await?;
+            let done = backup::backup(&server, &config, &file).await;
+            stop_if_private(&server).await;
+            let done = done?;
+            println!(
+                "Databasen {} er gemt i {} ({} tabeller, {:.1} MB) og læst igennem.",
+                done.database,
+                file.display(),
+                done.tables,
+                done.bytes as f64 / 1e6
+            );
+            Ok(())
+        }
+        "restore" => {
+            let file = file.context("restore kræver en fil, fx udsyn restore udsyn.dump")?;
+            let server = db::find_server(&config).await?;
+            let database = backup::restore(&server, &config, &file).await;
+            stop_if_private(&server).await;
+            let database = database?;
+            println!(
+                "Databasen {database} er gendannet fra {}. Migrationer, der er nyere end \
+                 sikkerhedskopien, kører ved næste start.",
+                file.display()
+            );
+            Ok(())
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

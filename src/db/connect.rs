@@ -54,6 +54,43 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Drops `database`, ending every connection to it first.
+    pub async fn drop_database(&self, database: &str) -> anyhow::Result<()> {
+        let mut conn = PgConnection::connect_with(&self.admin).await?;
+        let sql = format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_ident(database)
+        );
+        sqlx::query(&sql).execute(&mut conn).await?;
+        Ok(())
+    }
+
+    /// Replaces `database` by `with` (which takes its name), ending connections to both.
+    pub async fn replace_database(&self, database: &str, with: &str) -> anyhow::Result<()> {
+        self.drop_database(database).await?;
+        let mut conn = PgConnection::connect_with(&self.admin).await?;
+        let sql = format!(
+            "ALTER DATABASE {} RENAME TO {}",
+            quote_ident(with),
+            quote_ident(database)
+        );
+        sqlx::query(&sql).execute(&mut conn).await?;
+        Ok(())
+    }
+
+    /// Whether `database` exists on the server.
+    pub async fn has_database(&self, database: &str) -> anyhow::Result<bool> {
+        let mut conn = PgConnection::connect_with(&self.admin).await?;
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(database)
+                .fetch_one(&mut conn)
+                .await?,
+        )
+    }
+}
+
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -152,7 +189,8 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn find_pg_bin(name: &str) -> Option<PathBuf> {
+/// A PostgreSQL program: from the newest /usr/lib/postgresql/*/bin, else from PATH.
+pub fn find_pg_bin(name: &str) -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()

@@ -4,6 +4,7 @@ pub mod accessibility;
 pub mod agenda;
 pub mod allow_list;
 pub mod bm;
+pub mod conninfo;
 pub mod exonyms;
 pub mod format;
 pub mod grant;

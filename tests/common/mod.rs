@@ -51,6 +51,32 @@ impl TestApp {
         }
     }
 
+    /// The test database's address, for a `udsyn` process started by the test.
+    pub fn database_url(&self) -> String {
+        let o = &self.server.admin;
+        // sqlx keeps a Unix socket's folder as the host when it found the default socket.
+        let socket = o
+            .get_socket()
+            .cloned()
+            .or_else(|| o.get_host().starts_with('/').then(|| o.get_host().into()));
+        match socket {
+            Some(dir) => format!(
+                "postgres://{}@localhost:{}/{}?host={}",
+                o.get_username(),
+                o.get_port(),
+                self.database,
+                dir.display()
+            ),
+            None => format!(
+                "postgres://{}@{}:{}/{}",
+                o.get_username(),
+                o.get_host(),
+                o.get_port(),
+                self.database
+            ),
+        }
+    }
+
     /// A new database holding the demo consortium.
     pub async fn demo() -> TestApp {
         let app = Self::empty().await;
