@@ -4,6 +4,7 @@
 
 pub mod demo_ids;
 pub mod fuzz;
+pub mod process;
 pub mod smtp;
 #[allow(unused_imports)]
 pub use demo_ids::{Ids, ids};
