@@ -2,7 +2,7 @@
 //! 500 are logged, never shown.
 
 use askama::Template;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::web::Layout;
@@ -19,14 +19,36 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("login kræves")]
     LoginRequired { next: String, expired: bool },
+    /// The database does not answer (restarting, unreachable, every connection busy): 503.
+    #[error("databasen svarer ikke")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// Whether the error says the database is out of reach rather than that the request was wrong:
+/// no connection within the pool's wait, a connection lost, or the server shutting down or not
+/// yet accepting connections (SQLSTATE classes 08 and 57P).
+pub fn database_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+        _ => false,
+    }
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            e if database_unavailable(&e) => AppError::Unavailable,
             e => AppError::Internal(e.into()),
         }
     }
@@ -75,6 +97,20 @@ pub fn internal_error_page() -> Response {
     )
 }
 
+/// The page while the database does not answer; the browser may try again in a few seconds.
+fn unavailable_page() -> Response {
+    let mut r = ErrorPage::response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Udsyn kan ikke nå sin database lige nu",
+        "Det sker typisk, mens databasen genstartes, og varer sjældent mere end et minut. Prøv \
+         igen om lidt. Havde du sendt en formular, så se efter bagefter, om den blev gemt, før du \
+         sender den igen.",
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    r
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
@@ -115,6 +151,19 @@ impl IntoResponse for AppError {
                 r.headers_mut()
                     .insert(header::CACHE_CONTROL, "no-store".parse().expect("static"));
                 r
+            }
+            AppError::Internal(e)
+                if e.chain().any(|c| {
+                    c.downcast_ref::<sqlx::Error>()
+                        .is_some_and(database_unavailable)
+                }) =>
+            {
+                tracing::warn!(error = %e, "databasen svarer ikke");
+                unavailable_page()
+            }
+            AppError::Unavailable => {
+                tracing::warn!("databasen svarer ikke");
+                unavailable_page()
             }
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "intern fejl");

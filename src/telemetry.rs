@@ -123,7 +123,10 @@ pub fn on_response(res: &Response<Body>, latency: Duration, span: &Span) {
     let status = res.status().as_u16();
     span.record("status", status);
     span.record("duration_ms", latency.as_secs_f64() * 1000.0);
-    if status >= 500 {
+    if status == 503 {
+        // The database is out of reach (restarting): said once by the handler as a warning.
+        tracing::warn!(status, "svar");
+    } else if status >= 500 {
         tracing::error!(status, "svar");
     } else {
         tracing::info!(status, "svar");

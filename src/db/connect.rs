@@ -165,7 +165,9 @@ pub async fn open_pool(server: &Server, database: &str, max: u32) -> anyhow::Res
     server.ensure_database(database).await?;
     let pool = PgPoolOptions::new()
         .max_connections(max)
-        .acquire_timeout(Duration::from_secs(5))
+        // While the database is down a request waits this long for a connection, then gets the
+        // Danish 503 page; sqlx reconnects by itself once the server is back.
+        .acquire_timeout(Duration::from_secs(2))
         .connect_with(server.options_for(database))
         .await
         .with_context(|| format!("kunne ikke forbinde til databasen {database}"))?;

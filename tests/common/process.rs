@@ -13,6 +13,11 @@ pub struct Served {
 impl Served {
     /// Starts `udsyn serve` on a free port against `database_url`; returns once `/healthz` is 200.
     pub async fn start(database_url: &str, env: &[(&str, &str)]) -> Served {
+        Self::start_with(&[], database_url, env).await
+    }
+
+    /// The same with more arguments to `serve` (`--demo`).
+    pub async fn start_with(args: &[&str], database_url: &str, env: &[(&str, &str)]) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -24,10 +29,11 @@ impl Served {
         std::fs::create_dir_all(&dir).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_udsyn"))
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(args)
             .current_dir(&dir)
             .env("DATABASE_URL", database_url)
             .env("COOKIE_SECURE", "false")
-            .env("RUST_LOG", "udsyn=warn")
+            .env("RUST_LOG", "udsyn=error")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -40,7 +46,7 @@ impl Served {
             dir,
         };
         let http = client();
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             if let Ok(r) = http.get(format!("{}/healthz", served.base)).send().await
                 && r.status() == 200
