@@ -77,6 +77,22 @@ pub fn router(state: AppState) -> Router {
         .route("/om", get(web::about::page))
         .route("/tilgaengelighed", get(web::accessibility::page))
         .route("/login", get(web::login::form).post(web::login::submit))
+        .route(
+            "/login/kode",
+            get(web::login::mfa::form).post(web::login::mfa::submit),
+        )
+        .route("/konto", get(web::my_account::index))
+        .route(
+            "/konto/adgangskode",
+            get(web::my_account::password_form).post(web::my_account::password_change),
+        )
+        .route(
+            "/konto/totp",
+            get(web::my_account::totp_form).post(web::my_account::totp_change),
+        )
+        .route("/sessioner", get(web::my_account::sessions))
+        .route("/sessioner/afslut-andre", post(web::my_account::end_others))
+        .route("/sessioner/{id}/afslut", post(web::my_account::end_one))
         .route("/login/oidc", get(web::login::oidc::start))
         .route("/login/oidc/retur", get(web::login::oidc::finish))
         .route(

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::domain::Role;
 use crate::domain::allow_list::AllowList;
 
 #[derive(Clone, Debug)]
@@ -17,6 +18,11 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `SESSION_IDLE_MINUTES`: a session unused this long is ended.
     pub session_idle: Duration,
+    /// `SESSION_MAX_HOURS`: a session this old is ended however much it is used.
+    pub session_max: Duration,
+    /// `MFA_REQUIRED_ROLES`: the roles that must use a second factor (comma-separated role codes,
+    /// or `none`). The demo's own logins are exempt.
+    pub mfa_required: Vec<Role>,
     /// `INVITATION_DAYS`: how long an invitation link can be used.
     pub invitation_days: i64,
     /// `LOGIN_MAX_FAILURES`: failed logins for one e-mail address within `LOGIN_LOCK_MINUTES`
@@ -94,6 +100,8 @@ impl Default for Config {
             data_dir: "data".into(),
             public_url: None,
             session_idle: Duration::from_secs(60 * 60),
+            session_max: Duration::from_secs(12 * 60 * 60),
+            mfa_required: vec![Role::Koordinator],
             invitation_days: 14,
             max_body_bytes: 2 * 1024 * 1024,
             login_max_failures: 10,
@@ -167,6 +175,24 @@ impl Config {
             data_dir: var("UDSYN_DATA_DIR").map(Into::into).unwrap_or(d.data_dir),
             public_url,
             session_idle: Duration::from_secs(60 * parse_num("SESSION_IDLE_MINUTES", 60)?.max(1)),
+            session_max: Duration::from_secs(
+                3600 * parse_num("SESSION_MAX_HOURS", 12)?.clamp(1, 24 * 30),
+            ),
+            mfa_required: match var("MFA_REQUIRED_ROLES") {
+                None => d.mfa_required.clone(),
+                Some(v) if v.trim() == "none" => Vec::new(),
+                Some(v) => v
+                    .split(',')
+                    .map(|r| {
+                        Role::from_code(r.trim()).ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "MFA_REQUIRED_ROLES: «{}» er ikke en rolle (koordinator, skoleleder, medarbejder eller none)",
+                                r.trim()
+                            )
+                        })
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+            },
             invitation_days: parse_num("INVITATION_DAYS", 14)?.clamp(1, 365) as i64,
             max_body_bytes: parse_num("MAX_BODY_BYTES", d.max_body_bytes as u64)? as usize,
             login_max_failures: parse_num("LOGIN_MAX_FAILURES", 10)?.clamp(1, 1000) as i64,

@@ -633,8 +633,9 @@ async fn insert(tx: &mut Transaction<'_, Postgres>) -> anyhow::Result<()> {
     ] {
         let hash = password::hash(PASSWORD.to_string()).await?;
         sqlx::query(
-            "INSERT INTO accounts (email, role, staff_id, password_hash, special_categories)
-             VALUES ($1, $2, $3, $4, $5)",
+            // Exempt from the second factor, so the README's demo opens with the printed password.
+            "INSERT INTO accounts (email, role, staff_id, password_hash, special_categories, mfa_exempt)
+             VALUES ($1, $2, $3, $4, $5, true)",
         )
         .bind(email)
         .bind(role)

@@ -196,14 +196,15 @@ async fn stop_if_private(server: &db::Server) {
     }
 }
 
-/// Ends idle sessions every ten minutes, so the table does not grow without bound.
+/// Ends idle and too old sessions every ten minutes, so the table does not grow without bound.
 fn spawn_session_cleanup(state: app::AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
             let idle = state.config.session_idle.as_secs_f64();
-            let purge = db::sessions::purge_idle(&state.pool, idle);
+            let max = state.config.session_max.as_secs_f64();
+            let purge = db::sessions::purge_idle(&state.pool, idle, max);
             if let Err(e) = state.metrics.job(Job::SessionCleanup, purge).await {
                 tracing::warn!(error = %e, "gamle sessioner kunne ikke ryddes op");
             }

@@ -25,6 +25,19 @@ fn matrix(i: &Ids) -> Vec<Row> {
             200,
         ),
         ("/login", "/login".into(), 200, 200, 200, 200),
+        // Without a login halfway in this browser, back to the password.
+        ("/login/kode", "/login/kode".into(), 303, 303, 303, 303),
+        ("/konto", "/konto".into(), 200, 200, 200, 303),
+        (
+            "/konto/adgangskode",
+            "/konto/adgangskode".into(),
+            200,
+            200,
+            200,
+            303,
+        ),
+        ("/konto/totp", "/konto/totp".into(), 200, 200, 200, 303),
+        ("/sessioner", "/sessioner".into(), 200, 200, 200, 303),
         // Without OIDC_ISSUER there is no single sign-on (its journeys: tests/e2e/oidc.test.mjs).
         ("/login/oidc", "/login/oidc".into(), 404, 404, 404, 404),
         (
@@ -556,9 +569,17 @@ async fn every_post_route_refuses_a_form_without_its_token() {
     .await
     .unwrap_or_else(|e| panic!("a calendar feed: {e}"));
     // Public forms (login, choosing a password) have no session and so no token.
-    let public = ["/login", "/invitation/{token}"];
+    // The second factor's form has no session yet either: its login halfway is its cookie.
+    let public = ["/login", "/login/kode", "/invitation/{token}"];
     let posts: Vec<(&str, String)> = vec![
         ("/logout", "/logout".into()),
+        ("/konto/adgangskode", "/konto/adgangskode".into()),
+        ("/konto/totp", "/konto/totp".into()),
+        ("/sessioner/afslut-andre", "/sessioner/afslut-andre".into()),
+        (
+            "/sessioner/{id}/afslut",
+            format!("/sessioner/{}/afslut", uuid::Uuid::new_v4()),
+        ),
         ("/skoler/ny", "/skoler/ny".into()),
         (
             "/skoler/{id}/rediger",

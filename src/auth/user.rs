@@ -26,6 +26,8 @@ pub struct CurrentUser {
     /// May see who has fewer opportunities and why they get inclusion support (the right
     /// "særlige kategorier", granted by the coordinator).
     pub special_categories: bool,
+    /// The public id of the session this request came with.
+    pub session_id: Uuid,
 }
 
 impl CurrentUser {
@@ -86,7 +88,9 @@ impl FromRequestParts<AppState> for CurrentUser {
                 expired: true,
             });
         };
-        if row.idle_seconds > idle_limit {
+        // Idle too long, or older than the absolute lifetime however busy (ASVS 7.3).
+        if row.idle_seconds > idle_limit || row.age_seconds > state.config.session_max.as_secs_f64()
+        {
             db::sessions::delete(&state.pool, &hash).await?;
             return Err(AppError::LoginRequired {
                 next,
@@ -108,6 +112,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             organisation_name: row.organisation_name,
             csrf_token: row.csrf_token,
             special_categories: row.special_categories,
+            session_id: row.session_id,
         };
         crate::telemetry::record_account(user.account_id);
         parts.extensions.insert(user.clone());

@@ -9,6 +9,11 @@ use uuid::Uuid;
 pub struct Credentials {
     pub id: Uuid,
     pub password_hash: Option<String>,
+    pub role: String,
+    /// The demo's own logins need no second factor.
+    pub mfa_exempt: bool,
+    /// A second factor (TOTP) is set up.
+    pub has_totp: bool,
 }
 
 /// An account that may log in: active, and its person (if any) still working in the consortium.
@@ -17,12 +22,31 @@ pub async fn credentials(
     email: &str,
 ) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as(
-        "SELECT a.id, a.password_hash FROM accounts a LEFT JOIN staff s ON s.id = a.staff_id
+        "SELECT a.id, a.password_hash, a.role, a.mfa_exempt, a.totp_enabled_at IS NOT NULL AS has_totp
+         FROM accounts a LEFT JOIN staff s ON s.id = a.staff_id
          WHERE lower(a.email) = lower($1) AND a.active AND coalesce(s.active, true)",
     )
     .bind(email.trim())
     .fetch_optional(db)
     .await
+}
+
+/// A new password chosen by the person on their own account page. Every session of the account
+/// ends (the trigger of migration 0016).
+pub async fn set_password(db: impl PgExecutor<'_>, id: Uuid, hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE accounts SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether the demo's own logins (exempt from the second factor) are in this database.
+pub async fn has_mfa_exempt(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE mfa_exempt AND active)")
+        .fetch_one(db)
+        .await
 }
 
 /// Failed logins for an address in the last `minutes`.

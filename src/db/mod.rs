@@ -14,6 +14,7 @@ pub mod goals;
 pub mod grants;
 pub mod implementation;
 pub mod imports;
+pub mod mfa;
 pub mod mobilities;
 pub mod network;
 pub mod oidc;

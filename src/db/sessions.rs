@@ -54,13 +54,18 @@ pub struct SessionUser {
     pub csrf_token: String,
     pub special_categories: bool,
     pub idle_seconds: f64,
+    pub age_seconds: f64,
+    /// The session's public id (for `/sessioner`).
+    pub session_id: Uuid,
 }
 
 pub async fn load(db: impl PgExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as(
         "SELECT a.id AS account_id, a.email, a.role, a.staff_id, s.organisation_id, s.name,
                 o.name AS organisation_name, se.csrf_token, a.special_categories,
-                extract(epoch FROM now() - se.last_seen_at)::float8 AS idle_seconds
+                extract(epoch FROM now() - se.last_seen_at)::float8 AS idle_seconds,
+                extract(epoch FROM now() - se.created_at)::float8 AS age_seconds,
+                se.id AS session_id
          FROM sessions se
          JOIN accounts a ON a.id = se.account_id
          LEFT JOIN staff s ON s.id = a.staff_id
@@ -80,14 +85,71 @@ pub async fn touch(db: impl PgExecutor<'_>, id_hash: &[u8]) -> sqlx::Result<()> 
     Ok(())
 }
 
-/// Removes sessions idle longer than `idle_seconds`.
-pub async fn purge_idle(db: impl PgExecutor<'_>, idle_seconds: f64) -> sqlx::Result<u64> {
-    let r =
-        sqlx::query("DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => $1)")
-            .bind(idle_seconds)
-            .execute(db)
-            .await?;
+/// Removes sessions idle longer than `idle_seconds` or older than `max_seconds`.
+pub async fn purge_idle(
+    db: impl PgExecutor<'_>,
+    idle_seconds: f64,
+    max_seconds: f64,
+) -> sqlx::Result<u64> {
+    let r = sqlx::query(
+        "DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => $1)
+            OR created_at < now() - make_interval(secs => $2)",
+    )
+    .bind(idle_seconds)
+    .bind(max_seconds)
+    .execute(db)
+    .await?;
     Ok(r.rows_affected())
+}
+
+/// One of a person's own sessions, as `/sessioner` lists them.
+#[derive(Debug, FromRow)]
+pub struct Own {
+    pub id: Uuid,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub user_agent: String,
+}
+
+/// An account's sessions, the most recently used first (at most 50: each login makes one, and
+/// they end after `SESSION_MAX_HOURS`).
+pub async fn of_account(db: impl PgExecutor<'_>, account_id: Uuid) -> sqlx::Result<Vec<Own>> {
+    sqlx::query_as(
+        "SELECT id, created_at, last_seen_at, user_agent FROM sessions
+         WHERE account_id = $1 ORDER BY last_seen_at DESC LIMIT 50",
+    )
+    .bind(account_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Ends one of the account's own sessions; false when it was not theirs or is gone.
+pub async fn end_own(db: impl PgExecutor<'_>, account_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id = $2")
+            .bind(account_id)
+            .bind(id)
+            .execute(db)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Ends every session of the account but the one asking.
+pub async fn end_others(
+    db: impl PgExecutor<'_>,
+    account_id: Uuid,
+    keep: Uuid,
+) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
+            .bind(account_id)
+            .bind(keep)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Sessions used within the idle limit: the logins that are live now, on every instance.

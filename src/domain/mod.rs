@@ -17,6 +17,8 @@ pub mod progress;
 pub mod rates_file;
 pub mod sheet;
 pub mod staff_import;
+pub mod totp;
+pub mod user_agent;
 pub mod validate;
 
 pub use kinds::{JobRole, MobilityStatus, OrgKind, PartnerKind, Role};

@@ -17,6 +17,7 @@ pub mod list;
 pub mod login;
 pub mod metrics;
 pub mod mobilities;
+pub mod my_account;
 pub mod network;
 pub mod overview;
 pub mod partners;

@@ -89,6 +89,7 @@ impl TestApp {
         Client {
             router: self.router.clone(),
             cookie: None,
+            others: Default::default(),
         }
     }
 
@@ -166,7 +167,10 @@ use sqlx::Connection;
 
 pub struct Client {
     router: Router,
+    /// The session cookie (`udsyn_session=…`), if any.
     pub cookie: Option<String>,
+    /// Udsyn's other cookies (a login halfway, a single sign-on begun), by name.
+    pub others: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -222,24 +226,37 @@ impl Page {
 impl Client {
     pub async fn request(&mut self, req: Request<Body>) -> Page {
         let mut req = req;
-        if let Some(c) = &self.cookie {
-            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        let jar: Vec<String> = self
+            .cookie
+            .iter()
+            .cloned()
+            .chain(self.others.iter().map(|(k, v)| format!("{k}={v}")))
+            .collect();
+        if !jar.is_empty() {
+            req.headers_mut()
+                .insert(header::COOKIE, jar.join("; ").parse().unwrap());
         }
         req.headers_mut()
             .insert(header::HOST, "udsyn.test".parse().unwrap());
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
-        if let Some(set) = headers
-            .get(header::SET_COOKIE)
-            .and_then(|v| v.to_str().ok())
+        // Like a browser: every Set-Cookie, an empty value or Max-Age=0 removes the cookie.
+        for set in headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
         {
-            let pair = set.split(';').next().unwrap().to_string();
-            self.cookie = if pair.ends_with('=') {
-                None
+            let pair = set.split(';').next().unwrap().trim().to_string();
+            let (name, value) = pair.split_once('=').unwrap_or((&pair, ""));
+            let gone = value.is_empty() || set.contains("Max-Age=0");
+            if name == "udsyn_session" {
+                self.cookie = (!gone).then(|| pair.clone());
+            } else if gone {
+                self.others.remove(name);
             } else {
-                Some(pair)
-            };
+                self.others.insert(name.to_string(), value.to_string());
+            }
         }
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         Page {

@@ -1,10 +1,11 @@
 //! `/login` and `/logout`; single sign-on in [`oidc`].
 
+pub mod mfa;
 pub mod oidc;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -27,6 +28,8 @@ struct LoginPage {
     sso: bool,
     /// Why a single sign-on did not let the person in.
     sso_error: Option<String>,
+    /// The demo's own logins are here, and need no second factor.
+    demo: bool,
 }
 
 impl LoginPage {
@@ -39,6 +42,7 @@ impl LoginPage {
             notice: None,
             sso: state.config.oidc.is_some(),
             sso_error: None,
+            demo: false,
         }
     }
 }
@@ -53,6 +57,8 @@ pub struct LoginQuery {
     logget_ud: Option<String>,
     #[serde(default)]
     adgangskode_sat: Option<String>,
+    #[serde(default)]
+    kode_udloebet: Option<String>,
     /// After the invitation: the account's e-mail, so the person only types the password.
     #[serde(default)]
     email: String,
@@ -66,6 +72,8 @@ pub async fn form(
         Some("Du har været inaktiv for længe og er logget ud. Log ind igen.")
     } else if q.logget_ud.is_some() {
         Some("Du er logget ud.")
+    } else if q.kode_udloebet.is_some() {
+        Some("Login-forsøget er udløbet eller fik for mange forkerte koder. Log ind igen.")
     } else if q.adgangskode_sat.is_some() {
         Some("Din adgangskode er gemt. Log ind med din e-mail og den nye adgangskode.")
     } else {
@@ -79,6 +87,7 @@ pub async fn form(
             String::new()
         },
         notice,
+        demo: db::accounts::has_mfa_exempt(&state.pool).await?,
         ..LoginPage::new(&state, &q.next)
     };
     Ok(render(&page)?.into_response())
@@ -106,7 +115,7 @@ pub async fn submit(
     if f.password.is_empty() {
         errors.add("password", "Skriv din adgangskode.");
     }
-    let mut account = None;
+    let mut account: Option<db::accounts::Credentials> = None;
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if errors.is_empty()
         && db::accounts::recent_failures(&state.pool, &f.email, state.config.login_lock_minutes)
@@ -129,25 +138,29 @@ pub async fn submit(
         // Too long a password is not hashed (argon2 work is bounded); the answer stays the same.
         let ok = f.password.len() <= 1024 && password::verify(f.password.clone(), stored).await;
         match creds {
-            Some(c) if ok => account = Some(c.id),
+            Some(c) if ok => account = Some(c),
             _ => {
                 db::accounts::record_failure(&state.pool, &f.email).await?;
                 errors.add("email", "E-mailadressen eller adgangskoden er forkert.");
             }
         }
     }
-    let Some(account_id) = account else {
+    let Some(account) = account else {
         let page = LoginPage {
             layout: Layout::public("Log ind").with_errors(&errors),
             errors,
             email: f.email,
+            demo: db::accounts::has_mfa_exempt(&state.pool).await?,
             ..LoginPage::new(&state, &f.next)
         };
         return Ok((status, render(&page)?).into_response());
     };
 
     db::accounts::clear_failures(&state.pool, &f.email).await?;
-    sign_in(&state, &headers, account_id, &f.next, "adgangskode").await
+    if mfa::needed(&state, &account) {
+        return mfa::challenge(&state, &headers, account.id, &f.next).await;
+    }
+    sign_in(&state, &headers, account.id, &f.next, "adgangskode").await
 }
 
 /// Starts a session for an account that has proven who it is, and sends the browser on.
@@ -158,6 +171,19 @@ async fn sign_in(
     next: &str,
     how: &str,
 ) -> Result<Response, AppError> {
+    let cookie = start_session(state, headers, account_id, how).await?;
+    let mut r = Redirect::to(safe_next(next).unwrap_or("/")).into_response();
+    r.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(r)
+}
+
+/// A new session for the account (and the end of the browser's old one): the cookie to set.
+pub(crate) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    account_id: Uuid,
+    how: &str,
+) -> Result<HeaderValue, AppError> {
     // A new session id at every login; the browser's old session (if any) ends.
     if let Some(old) = session::from_headers(headers) {
         db::sessions::delete(&state.pool, &session::token_hash(&old)).await?;
@@ -178,17 +204,12 @@ async fn sign_in(
     db::accounts::touch_login(&state.pool, account_id).await?;
     crate::telemetry::record_account(account_id);
     tracing::info!(account = %account_id, how, "logget ind");
-
-    let to = safe_next(next).unwrap_or("/");
     let secure = session::secure(
         state.config.cookie_secure,
         state.config.public_url.as_deref(),
         headers,
     );
-    let mut r = Redirect::to(to).into_response();
-    r.headers_mut()
-        .append(header::SET_COOKIE, session::set_cookie(&token, secure));
-    Ok(r)
+    Ok(session::set_cookie(&token, secure))
 }
 
 #[derive(Template)]

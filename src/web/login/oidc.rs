@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{LoginPage, sign_in};
+use super::{LoginPage, mfa, sign_in};
 use crate::app::AppState;
 use crate::auth::oidc::{self, OidcError};
 use crate::auth::session;
@@ -91,6 +91,14 @@ pub async fn finish(
         (Some(p), Some(s), Some(code), None) if p.fresh && p.state == s => {
             match oidc::finish(cfg, code, p.pkce_verifier, p.nonce).await {
                 Ok(who) => match db::accounts::credentials(&state.pool, &who.email).await? {
+                    // The provider's own second factor counts only when its ID token says
+                    // so (`amr` with "mfa", RFC 8176); otherwise Udsyn asks for its own.
+                    Some(account)
+                        if mfa::needed(&state, &account) && !who.amr.iter().any(|a| a == "mfa") =>
+                    {
+                        tracing::info!(amr = ?who.amr, "single sign-on godkendt; andet trin mangler");
+                        mfa::challenge(&state, &headers, account.id, &p.next).await?
+                    }
                     Some(account) => {
                         tracing::info!(amr = ?who.amr, "single sign-on godkendt");
                         sign_in(&state, &headers, account.id, &p.next, "single sign-on").await?
