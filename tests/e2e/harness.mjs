@@ -67,6 +67,12 @@ function pgArgs() {
   return ['-h', u.hostname || '127.0.0.1', '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres')];
 }
 
+/** Runs one SQL statement in the app's database with psql; its output, trimmed. */
+export function sql(app, query) {
+  return execFileSync('psql', [...pgArgs(), '-d', app.database, '-v', 'ON_ERROR_STOP=1', '-qtAc', query],
+    { encoding: 'utf8' }).trim();
+}
+
 function dropDatabase(name) {
   try {
     execFileSync('psql', [...pgArgs(), '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc',

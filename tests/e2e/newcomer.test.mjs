@@ -11,21 +11,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import {
-  USERS, useApp, textOf, mainText, h1, clickNav, journey, pathOf, follow,
+  USERS, useApp, textOf, mainText, h1, clickNav, journey, pathOf, follow, sql as harnessSql,
 } from './harness.mjs';
 
 const running = useApp();
 const { loggedIn, logout } = running;
 
 /** One value from the app's database (for setting up a report submitted today). */
-function sql(query) {
-  const u = new URL((process.env.E2E_PG_URL || 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''));
-  return execFileSync('psql', ['-h', u.hostname || '127.0.0.1', '-p', u.port || '5432',
-    '-U', decodeURIComponent(u.username || 'postgres'), '-d', running.app.database, '-v', 'ON_ERROR_STOP=1',
-    '-qtAc', query], { encoding: 'utf8' }).trim();
-}
+const sql = (query) => harnessSql(running.app, query);
 
 test('12. a newcomer finds the goal report and the calendar, reads plain Danish, and sees when a follow-up opens',
   journey(async (t, checkPage) => {

@@ -15,7 +15,7 @@ import http from 'node:http';
 import Provider from 'oidc-provider';
 import * as jose from 'jose';
 import {
-  USERS, startApp, launchBrowser, newPage, freePort, h1, pathOf, follow, navigate, journey, textOf,
+  USERS, startApp, launchBrowser, newPage, freePort, h1, pathOf, follow, navigate, journey, textOf, sql,
 } from './harness.mjs';
 
 const CLIENT_ID = 'udsyn-test';
@@ -27,7 +27,7 @@ let browser;
 let issuer;
 let front;
 let inner;
-/** How the front changes the next ID tokens: null (not at all), 'aud' or 'exp'. */
+/** How the front changes the next ID tokens: null (not at all), 'aud', 'exp' or 'mfa'. */
 let tamper = null;
 const contexts = [];
 
@@ -87,6 +87,7 @@ before(async () => {
         const now = Math.floor(Date.now() / 1000);
         if (tamper === 'aud') claims.aud = 'en-anden-tjeneste';
         if (tamper === 'exp') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
+        if (tamper === 'mfa') claims.amr = ['pwd', 'mfa'];
         body.id_token = await new jose.SignJWT(claims)
           .setProtectedHeader({ alg: 'RS256', kid: 'test-key', typ: 'JWT' })
           .sign(signingKey);
@@ -205,4 +206,24 @@ test('5. an answer that this browser did not ask for is refused', journey(async 
   assert.equal(r.status(), 400);
   assert.match(await textOf(page.getByRole('alert')), /udløbet eller hører ikke til denne browser/);
   await noSession(page);
+}));
+
+test('6. the provider\'s second factor counts only when its ID token says "mfa"', journey(async (t, checkPage) => {
+  const anne = 'anne.koordinator@herning.dk';
+  sql(app, `INSERT INTO accounts (email, role) VALUES ('${anne}', 'koordinator')`);
+  let page = await fresh();
+  await signInAtProvider(page, anne);
+  assert.equal(pathOf(page), '/login/kode', 'no amr: Udsyn asks for its own second factor');
+  assert.equal(await h1(page), 'Opret totrinsbekræftelse');
+  await noSession(page);
+
+  page = await fresh();
+  tamper = 'mfa';
+  try {
+    await signInAtProvider(page, anne);
+  } finally {
+    tamper = null;
+  }
+  assert.equal(pathOf(page), '/', 'amr ["pwd", "mfa"]: straight in');
+  assert.equal(await h1(page), 'Konsortiet');
 }));
