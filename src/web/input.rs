@@ -27,6 +27,39 @@ fn clean_urlencoded(raw: &[u8]) -> Option<String> {
     Some(out.finish())
 }
 
+/// Whether `a=b&c=d`, once percent-decoded, is UTF-8 text. A browser always sends UTF-8 from
+/// Udsyn's pages; anything else would be stored as U+FFFD marks, so it is refused instead.
+fn is_utf8_urlencoded(raw: &[u8]) -> bool {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut decoded = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (
+            raw[i],
+            raw.get(i + 1).copied().and_then(hex),
+            raw.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                decoded.push(h * 16 + l);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}
+
+fn not_text() -> Response {
+    AppError::BadRequest(
+        "Det sendte indeholdt tegn, som ikke er gyldig tekst (UTF-8). Intet er gemt. Prøv igen fra siden i Udsyn."
+            .into(),
+    )
+    .into_response()
+}
+
 fn has_encoded_control(path: &str) -> bool {
     let decoded: Vec<u8> = form_urlencoded::parse(path.as_bytes())
         .flat_map(|(k, v)| {
@@ -45,6 +78,13 @@ pub async fn clean_text(State(state): State<AppState>, req: Request, next: Next)
     // A path with a control character in it names no page.
     if parts.uri.path().contains('%') && has_encoded_control(parts.uri.path()) {
         return AppError::NotFound.into_response();
+    }
+    if parts
+        .uri
+        .query()
+        .is_some_and(|q| !is_utf8_urlencoded(q.as_bytes()))
+    {
+        return not_text();
     }
     if let Some(query) = parts.uri.query()
         && let Some(clean) = clean_urlencoded(query.as_bytes())
@@ -67,6 +107,9 @@ pub async fn clean_text(State(state): State<AppState>, req: Request, next: Next)
         Ok(b) => b,
         Err(_) => return AppError::PayloadTooLarge.into_response(),
     };
+    if !is_utf8_urlencoded(&bytes) {
+        return not_text();
+    }
     let body = match clean_urlencoded(&bytes) {
         Some(clean) => {
             parts.headers.remove(header::CONTENT_LENGTH);
@@ -80,6 +123,19 @@ pub async fn clean_text(State(state): State<AppState>, req: Request, next: Next)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_that_is_not_utf8_is_told_apart() {
+        assert!(is_utf8_urlencoded(b"navn=S%C3%B8ren+%C3%98rum&by=Herning"));
+        assert!(is_utf8_urlencoded("navn=Søren".as_bytes()));
+        assert!(is_utf8_urlencoded(b"pct=100%&x=%zz"));
+        assert!(!is_utf8_urlencoded(b"navn=S%F8ren"), "Latin-1");
+        assert!(!is_utf8_urlencoded(b"note=\xff\xfe"));
+        assert!(
+            !is_utf8_urlencoded(b"x=%C3"),
+            "cut in the middle of a character"
+        );
+    }
 
     #[test]
     fn control_characters_go_and_line_breaks_stay() {

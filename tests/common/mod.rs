@@ -2,6 +2,7 @@
 //! the real router, and a small browser-like client that keeps cookies and posts forms.
 #![allow(dead_code)]
 
+pub mod aggregates;
 pub mod demo_ids;
 pub mod fuzz;
 pub mod process;
