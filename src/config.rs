@@ -70,7 +70,7 @@ impl Default for Retention {
         Retention {
             staff_years: 6,
             outbox_days: 365,
-            login_failures_days: 30,
+            login_failures_days: 1,
             imports_days: 30,
         }
     }

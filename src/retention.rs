@@ -70,9 +70,9 @@ impl Kind {
                 "{} minutter uden brug",
                 c.session_idle.as_secs().div_ceil(60)
             ),
-            Kind::LoginFailures => format!("{} dage", r.login_failures_days),
-            Kind::Outbox => format!("{} dage efter afsendelse", r.outbox_days),
-            Kind::Imports => format!("{} dage efter upload", r.imports_days),
+            Kind::LoginFailures => days(r.login_failures_days),
+            Kind::Outbox => format!("{} efter afsendelse", days(r.outbox_days)),
+            Kind::Imports => format!("{} efter upload", days(r.imports_days)),
         }
     }
 
@@ -92,6 +92,14 @@ impl Kind {
             Kind::Outbox => d.outbox,
             Kind::Imports => d.imports,
         }
+    }
+}
+
+fn days(n: i32) -> String {
+    if n == 1 {
+        "1 dag".into()
+    } else {
+        format!("{n} dage")
     }
 }
 

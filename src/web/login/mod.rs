@@ -146,7 +146,12 @@ pub async fn submit(
         return Ok((status, render(&page)?).into_response());
     };
 
-    db::accounts::clear_failures(&state.pool, &f.email).await?;
+    db::accounts::clear_failures(
+        &state.pool,
+        &f.email,
+        state.config.retention.login_failures_days,
+    )
+    .await?;
     sign_in(&state, &headers, account_id, &f.next, "adgangskode").await
 }
 
