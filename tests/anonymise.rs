@@ -136,6 +136,18 @@ async fn an_anonymised_person_is_gone_and_every_figure_stays() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // What the log keeps of the mobility she shared with Mads Kirkegaard, as Udsyn writes it.
+    sqlx::query(
+        "INSERT INTO audit_log (action, entity, entity_id, after, reason)
+         SELECT 'mobilitet ændret', 'mobility', mp.mobility_id::text,
+                jsonb_build_object('deltagere', 'Mads Kirkegaard, Nadia Jensen', 'venue_city', 'Bologna'),
+                'Nadia Jensen: afbrudte dage 0 → 1'
+         FROM mobility_participants mp WHERE mp.staff_id = $1",
+    )
+    .bind(nadia)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let mut her = login_for(&app, nadia).await;
     assert_eq!(her.get("/").await.status, StatusCode::OK);
     sqlx::query(
@@ -286,6 +298,20 @@ async fn an_anonymised_person_is_gone_and_every_figure_stays() {
         .await,
         0,
         "the audit log forgot her name and addresses"
+    );
+    let kept: (String, String) = sqlx::query_as(
+        "SELECT after::text, reason FROM audit_log WHERE action = 'mobilitet ændret' AND entity = 'mobility'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept,
+        (
+            format!(r#"{{"deltagere": "Mads Kirkegaard, {new_name}", "venue_city": "Bologna"}}"#),
+            format!("{new_name}: afbrudte dage 0 → 1")
+        ),
+        "only her name is gone from the mobility's history"
     );
     assert!(
         page.body.contains("medarbejder anonymiseret"),
