@@ -440,3 +440,43 @@ async fn a_person_on_an_upcoming_mobility_or_oneself_is_refused() {
     );
     app.finish().await;
 }
+
+/// The confirmation and the anonymisation itself are a fixed handful of statements, however many
+/// reports, reflections and audit entries the person has: no statement per row.
+#[tokio::test]
+async fn anonymising_keeps_to_the_statement_budget() {
+    use tracing_subscriber::prelude::*;
+    let _ = tracing_subscriber::registry()
+        .with(udsyn::sql_stats::layer())
+        .try_init();
+    let config = udsyn::config::Config {
+        server_timing: true,
+        ..udsyn::config::Config::from_env().expect("settings")
+    };
+    let app = TestApp::with_config(config).await;
+    udsyn::demo::load(&app.pool).await.expect("demo loads");
+    let nadia = app
+        .id_of("SELECT id FROM staff WHERE name = 'Nadia Jensen'")
+        .await;
+    let statements = |page: &Page| {
+        let timing = page
+            .headers
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        udsyn::sql_stats::statements_in(&timing).expect("a statement count")
+    };
+    let mut coord = app.login_as(KOORDINATOR).await;
+    let path = format!("/medarbejdere/{nadia}/anonymiser");
+    let confirm = coord.get(&path).await;
+    let done = coord.post_form(&path, &[("csrf", &confirm.csrf())]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let (get, post) = (statements(&confirm), statements(&done));
+    println!("{get} SQL statements to confirm, {post} to anonymise");
+    assert!(
+        (1..=8).contains(&get) && (1..=8).contains(&post),
+        "{get}, {post}"
+    );
+    app.finish().await;
+}

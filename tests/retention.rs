@@ -248,3 +248,47 @@ async fn retention_counts_then_anonymises_and_deletes_exactly_what_is_past_its_p
     );
     app.finish().await;
 }
+
+/// `/opbevaring` with people due, people waiting and records of every kind: a fixed handful of
+/// statements, however many there are.
+#[tokio::test]
+async fn the_retention_page_keeps_to_the_statement_budget() {
+    use tracing_subscriber::prelude::*;
+    let _ = tracing_subscriber::registry()
+        .with(udsyn::sql_stats::layer())
+        .try_init();
+    let config = udsyn::config::Config {
+        server_timing: true,
+        ..udsyn::config::Config::from_env().expect("settings")
+    };
+    let app = TestApp::with_config(config).await;
+    udsyn::demo::load(&app.pool).await.expect("demo loads");
+    udsyn::scale::seed(&app.pool, 0.002)
+        .await
+        .expect("scale seeding");
+    sqlx::query(
+        "UPDATE staff SET active = false,
+                left_on = current_date - make_interval(years => (random() * 10)::int)
+         WHERE id IN (SELECT id FROM staff WHERE email NOT LIKE '%@demo.udsyn.dk' ORDER BY id LIMIT 80)",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mut c = app.login_as(KOORDINATOR).await;
+    let page = c.get("/opbevaring").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let timing = page
+        .headers
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let n = udsyn::sql_stats::statements_in(&timing).expect("a statement count");
+    println!("{n} SQL statements on /opbevaring");
+    assert!((1..=8).contains(&n), "{n} statements");
+    assert!(
+        page.body.matches("/anonymiser\"").count() <= 60,
+        "at most 50 due and 10 next are listed"
+    );
+    app.finish().await;
+}
