@@ -148,6 +148,27 @@ async fn an_anonymised_person_is_gone_and_every_figure_stays() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // A reminder to her and a staff list that named her.
+    sqlx::query(
+        "INSERT INTO reminders (kind, staff_id, mobility_id, to_email, subject, body, via)
+         SELECT 'opfoelgning', mp.staff_id, mp.mobility_id, 'nadia.ny@soebredden.demo.udsyn.dk',
+                'Opfølgning', 'Kære Nadia Jensen', 'udbakke'
+         FROM mobility_participants mp WHERE mp.staff_id = $1",
+    )
+    .bind(nadia)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "WITH j AS (INSERT INTO import_jobs (created_by, filename, status)
+                    SELECT id, 'liste.csv', 'importeret' FROM accounts WHERE email = $1 RETURNING id)
+         INSERT INTO import_rows (job_id, line_no, name, email)
+         SELECT id, 2, 'Nadia Jensen', 'nadia.jensen@soebredden.demo.udsyn.dk' FROM j",
+    )
+    .bind(KOORDINATOR)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let mut her = login_for(&app, nadia).await;
     assert_eq!(her.get("/").await.status, StatusCode::OK);
     sqlx::query(
@@ -255,7 +276,10 @@ async fn an_anonymised_person_is_gone_and_every_figure_stays() {
                   + (SELECT count(*) FROM reflections WHERE title LIKE '%hendes elev%')
                   + (SELECT count(*) FROM staff WHERE name::text LIKE 'Nadia%' OR email LIKE 'nadia%')
                   + (SELECT count(*) FROM accounts WHERE email LIKE 'nadia%')
-                  + (SELECT count(*) FROM login_failures WHERE email_lower LIKE 'nadia%')",
+                  + (SELECT count(*) FROM login_failures WHERE email_lower LIKE 'nadia%')
+                  + (SELECT count(*) FROM reminders WHERE concat(to_email, subject, body) ~* 'nadia')
+                  + (SELECT count(*) FROM import_rows WHERE concat(name, email) ~* 'nadia')
+                  + (SELECT count(*) FROM import_rows WHERE name NOT LIKE 'Anonymiseret person %')",
         )
         .await;
     assert_eq!(traces, 0, "nothing of hers is left");

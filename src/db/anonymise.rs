@@ -79,12 +79,15 @@ pub async fn anonymise(
              CROSS JOIN LATERAL (
                  SELECT s.name::text, false UNION ALL SELECT s.email, true UNION ALL SELECT a.email, true
                  UNION ALL
+                 -- two lookups by (entity, entity_id), each through audit_log_entity
                  SELECT x.snap->>k.key, k.is_email
-                 FROM audit_log l
+                 FROM (SELECT l.before, l.after FROM audit_log l
+                       WHERE l.entity = 'staff' AND l.entity_id = t.id::text
+                       UNION ALL
+                       SELECT l.before, l.after FROM audit_log l
+                       WHERE l.entity = 'account' AND l.entity_id = t.account_id::text) l
                  CROSS JOIN LATERAL (VALUES (l.before), (l.after)) AS x(snap)
                  CROSS JOIN LATERAL (VALUES ('name', false), ('email', true)) AS k(key, is_email)
-                 WHERE (l.entity = 'staff' AND l.entity_id = t.id::text)
-                    OR (l.entity = 'account' AND l.entity_id = t.account_id::text)
              ) AS v(needle, is_email)
              WHERE v.needle IS NOT NULL AND trim(v.needle) <> ''),
          n AS (
@@ -132,11 +135,17 @@ pub async fn anonymise(
          reminders_done AS (
              UPDATE reminders r SET to_email = t.new_email, subject = $4, body = $4
              FROM t WHERE r.staff_id = t.id RETURNING 1),
+         -- rows of uploaded staff lists that matched the person, or named one of their addresses
+         import_match AS (
+             SELECT r.job_id, r.line_no, t.new_name, t.new_email
+             FROM import_rows r JOIN t ON r.existing_id = t.id
+             UNION
+             SELECT r.job_id, r.line_no, t.new_name, t.new_email
+             FROM import_rows r JOIN needles x ON x.is_email AND lower(r.email) = lower(x.needle)
+             JOIN t ON t.id = x.id),
          imports_done AS (
-             UPDATE import_rows r SET name = t.new_name, email = t.new_email
-             FROM t
-             WHERE r.existing_id = t.id
-                OR lower(r.email) IN (SELECT lower(x.needle) FROM needles x WHERE x.id = t.id AND x.is_email)
+             UPDATE import_rows r SET name = m.new_name, email = m.new_email
+             FROM import_match m WHERE r.job_id = m.job_id AND r.line_no = m.line_no
              RETURNING 1),
          failures_done AS (
              DELETE FROM login_failures
