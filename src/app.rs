@@ -119,6 +119,11 @@ pub fn router(state: AppState) -> Router {
             "/medarbejdere/{id}/rediger",
             get(web::staff::edit_form).post(web::staff::update),
         )
+        .route(
+            "/medarbejdere/{id}/anonymiser",
+            get(web::anonymise::confirm).post(web::anonymise::anonymise),
+        )
+        .route("/opbevaring", get(web::retention::page))
         .route("/partnere", get(web::partners::list))
         .route(
             "/partnere/ny",

@@ -53,6 +53,33 @@ pub struct Config {
     /// `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`: single sign-on with the
     /// municipality's identity provider (for instance Microsoft Entra ID), beside local accounts.
     pub oidc: Option<Oidc>,
+    /// `RETENTION_*`: how long each kind of record is kept (see `crate::retention`).
+    pub retention: Retention,
+}
+
+/// How long Udsyn keeps what it no longer needs. People are anonymised, technical records deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// `RETENTION_STAFF_YEARS`: years after a person stopped, or after the end of the last project
+    /// they travelled in when that is later, before they are anonymised.
+    pub staff_years: i32,
+    /// `RETENTION_OUTBOX_DAYS`: days a reminder (sent or kept in the outbox) is kept.
+    pub outbox_days: i32,
+    /// `RETENTION_LOGIN_FAILURES_DAYS`: days a failed login is kept.
+    pub login_failures_days: i32,
+    /// `RETENTION_IMPORTS_DAYS`: days an uploaded staff list and its rows are kept.
+    pub imports_days: i32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            staff_years: 6,
+            outbox_days: 365,
+            login_failures_days: 1,
+            imports_days: 30,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -116,6 +143,7 @@ impl Default for Config {
             server_timing: false,
             metrics_allow: AllowList::loopback(),
             oidc: None,
+            retention: Retention::default(),
         }
     }
 }
@@ -163,8 +191,23 @@ impl Config {
                 "Single sign-on kræver alle tre: OIDC_ISSUER, OIDC_CLIENT_ID og OIDC_CLIENT_SECRET"
             ),
         };
+        let r = Retention::default();
+        let retention = Retention {
+            staff_years: parse_num("RETENTION_STAFF_YEARS", r.staff_years as u64)?.clamp(1, 50)
+                as i32,
+            outbox_days: parse_num("RETENTION_OUTBOX_DAYS", r.outbox_days as u64)?.clamp(1, 3650)
+                as i32,
+            login_failures_days: parse_num(
+                "RETENTION_LOGIN_FAILURES_DAYS",
+                r.login_failures_days as u64,
+            )?
+            .clamp(1, 3650) as i32,
+            imports_days: parse_num("RETENTION_IMPORTS_DAYS", r.imports_days as u64)?.clamp(1, 3650)
+                as i32,
+        };
         Ok(Config {
             oidc,
+            retention,
             bind: match var("BIND") {
                 None => d.bind,
                 Some(v) => v.parse().map_err(|_| {

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod metrics;
+pub mod retention;
 pub mod scale;
 pub mod sql_stats;
 pub mod telemetry;

@@ -1,11 +1,12 @@
 //! `udsyn serve [--demo] [--bind ADDR]`, `udsyn migrate`, `udsyn seed-demo`,
-//! `udsyn seed-scale --factor F`, `udsyn backup FILE`, `udsyn restore FILE`.
+//! `udsyn seed-scale --factor F`, `udsyn backup FILE`, `udsyn restore FILE`,
+//! `udsyn retention [--dry-run]`.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
 use udsyn::metrics::Job;
-use udsyn::{app, backup, config::Config, db, demo, scale, telemetry};
+use udsyn::{app, backup, config::Config, db, demo, retention, scale, telemetry};
 
 const USAGE: &str = "Brug: udsyn <kommando> [valg]
 
@@ -20,6 +21,9 @@ Kommandoer:
                                     kaldes færdig.
   restore FIL                       Gendan databasen fra FIL. Stop Udsyn først: alle
                                     forbindelser til databasen afbrydes.
+  retention [--dry-run]             Anonymisér personer og slet tekniske data, hvis
+                                    opbevaringsperiode er udløbet (RETENTION_*).
+                                    --dry-run viser kun, hvad der skal ske, pr. type.
   help                              Vis denne hjælp.";
 
 #[tokio::main]
@@ -38,12 +42,14 @@ async fn run() -> anyhow::Result<()> {
     let mut config = Config::from_env()?;
     let command = args.first().map(String::as_str).unwrap_or("help");
     let mut with_demo = false;
+    let mut dry_run = false;
     let mut factor = None;
     let mut file = None;
     let mut rest = args.iter().skip(1);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--demo" => with_demo = true,
+            "--dry-run" if command == "retention" => dry_run = true,
             "--bind" => {
                 let v = rest
                     .next()
@@ -124,6 +130,22 @@ async fn run() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        "retention" => {
+            let (pool, server) = open(&config).await?;
+            let result = if dry_run {
+                retention::due(&pool, &config)
+                    .await
+                    .map(|d| retention::describe_due(&d, &config))
+            } else {
+                retention::run(&pool, &config)
+                    .await
+                    .map(|d| retention::describe_done(&d))
+            };
+            pool.close().await;
+            stop_if_private(&server).await;
+            print!("{}", result?);
+            Ok(())
+        }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -171,6 +193,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     }
     let state = app::AppState::new(pool.clone(), config.clone());
     spawn_session_cleanup(state.clone());
+    spawn_retention(state.clone());
 
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -207,6 +230,30 @@ fn spawn_session_cleanup(state: app::AppState) {
             let purge = db::sessions::purge_idle(&state.pool, idle, max);
             if let Err(e) = state.metrics.job(Job::SessionCleanup, purge).await {
                 tracing::warn!(error = %e, "gamle sessioner kunne ikke ryddes op");
+            }
+        }
+    });
+}
+
+/// Anonymises and deletes what is past its retention period once a day, the first time an hour
+/// after the start (so a restart loop does not run it over and over).
+fn spawn_retention(state: app::AppState) {
+    tokio::spawn(async move {
+        let day = std::time::Duration::from_secs(24 * 60 * 60);
+        let mut tick = tokio::time::interval_at(
+            tokio::time::Instant::now() + std::time::Duration::from_secs(60 * 60),
+            day,
+        );
+        loop {
+            tick.tick().await;
+            let work = retention::run(&state.pool, &state.config);
+            match state.metrics.job(Job::Retention, work).await {
+                Ok(done) => tracing::info!(
+                    anonymised = done.anonymised,
+                    deleted = done.deleted.total(),
+                    "opbevaring: udløbne data anonymiseret og slettet"
+                ),
+                Err(e) => tracing::warn!(error = %e, "opbevaringsjobbet fejlede"),
             }
         }
     });

@@ -81,6 +81,15 @@ fn matrix(i: &Ids) -> Vec<Row> {
         ),
         ("/medarbejdere", "/medarbejdere".into(), 200, 200, 403, 303),
         (
+            "/medarbejdere/{id}/anonymiser",
+            format!("/medarbejdere/{}/anonymiser", i.own_colleague),
+            200,
+            403,
+            403,
+            303,
+        ),
+        ("/opbevaring", "/opbevaring".into(), 200, 403, 403, 303),
+        (
             "/medarbejdere/ny",
             "/medarbejdere/ny".into(),
             200,
@@ -589,6 +598,10 @@ async fn every_post_route_refuses_a_form_without_its_token() {
         (
             "/medarbejdere/{id}/rediger",
             format!("/medarbejdere/{}/rediger", i.own_colleague),
+        ),
+        (
+            "/medarbejdere/{id}/anonymiser",
+            format!("/medarbejdere/{}/anonymiser", i.own_colleague),
         ),
         ("/medarbejdere/import", "/medarbejdere/import".into()),
         (

@@ -70,12 +70,14 @@ pub async fn record_failure(db: impl PgExecutor<'_>, email: &str) -> sqlx::Resul
     Ok(())
 }
 
-/// After a successful login the slate is clean; old failures are forgotten after a day.
-pub async fn clear_failures(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<()> {
+/// After a successful login the slate is clean; failures older than their retention period
+/// (`RETENTION_LOGIN_FAILURES_DAYS`) are forgotten too.
+pub async fn clear_failures(db: impl PgExecutor<'_>, email: &str, days: i32) -> sqlx::Result<()> {
     sqlx::query(
-        "DELETE FROM login_failures WHERE email_lower = lower($1) OR at < now() - interval '1 day'",
+        "DELETE FROM login_failures WHERE email_lower = lower($1) OR at < now() - make_interval(days => $2)",
     )
     .bind(email.trim())
+    .bind(days)
     .execute(db)
     .await?;
     Ok(())

@@ -5,6 +5,7 @@
 //! query is exercised by the integration tests against a real PostgreSQL.
 
 pub mod accounts;
+pub mod anonymise;
 pub mod audit;
 pub mod bm;
 pub mod calendar;
@@ -26,6 +27,7 @@ pub mod rates;
 pub mod reflections;
 pub mod reminders;
 pub mod reports;
+pub mod retention;
 pub mod scale;
 pub mod sessions;
 pub mod staff;

@@ -14,10 +14,13 @@ pub struct Person {
     pub active: bool,
     pub left_on: Option<chrono::NaiveDate>,
     pub has_account: bool,
+    /// When the person was anonymised (their name and texts replaced, see `db::anonymise`).
+    pub anonymised_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 const SELECT: &str = "SELECT s.id, s.organisation_id, o.name AS organisation_name, s.name, s.email,
-        s.job_role, s.active, s.left_on, EXISTS (SELECT 1 FROM accounts a WHERE a.staff_id = s.id) AS has_account
+        s.job_role, s.active, s.left_on, EXISTS (SELECT 1 FROM accounts a WHERE a.staff_id = s.id) AS has_account,
+        s.anonymised_at
     FROM staff s JOIN organisations o ON o.id = s.organisation_id";
 
 /// Staff in Danish name order; only one school's when `organisation` is given.
@@ -84,7 +87,7 @@ pub async fn search(db: impl PgExecutor<'_>, f: &Filter) -> sqlx::Result<Vec<Pag
         "SELECT s.id, s.organisation_id, o.name AS organisation_name, s.name, s.email, s.job_role,
                 s.active, s.left_on,
                 EXISTS (SELECT 1 FROM accounts a WHERE a.staff_id = s.id) AS has_account,
-                count(*) OVER () AS total
+                s.anonymised_at, count(*) OVER () AS total
          FROM staff s JOIN organisations o ON o.id = s.organisation_id
          WHERE ($1::uuid IS NULL OR s.organisation_id = $1)
            AND ($2::uuid IS NULL OR s.organisation_id = $2)

@@ -3,6 +3,7 @@
 pub mod about;
 pub mod accessibility;
 pub mod accounts;
+pub mod anonymise;
 pub mod bm;
 pub mod calendar;
 pub mod download;
@@ -24,6 +25,7 @@ pub mod partners;
 pub mod projects;
 pub mod rates;
 pub mod reports;
+pub mod retention;
 pub mod schools;
 pub mod staff;
 pub mod start;

@@ -11,7 +11,6 @@ use uuid::Uuid;
 use super::forms::{SelectOption, check_csrf, options, school_options, ticked};
 use super::history;
 use super::list::{PER_PAGE, Pager, Params, SortHeader, like_pattern, page_number, sort_headers};
-use super::schools::SavedQuery;
 use super::start::MobilityLine;
 use super::{DaForm, FormErrors, Id, Layout, render};
 use crate::app::AppState;
@@ -205,7 +204,20 @@ struct ShowPage {
     mobilities: Vec<MobilityLine>,
     can_edit: bool,
     saved: bool,
+    /// For the coordinator, while the person is not anonymised: the confirmation page.
+    anonymise_href: Option<String>,
+    anonymised_on: String,
+    just_anonymised: bool,
     history: Vec<history::Entry>,
+}
+
+/// `?gemt=1` after a save, `?anonymiseret=1` after an anonymisation.
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    gemt: Option<String>,
+    #[serde(default)]
+    anonymiseret: Option<String>,
 }
 
 /// Who may change a person's record, and how much.
@@ -235,7 +247,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     Id(id): Id,
-    Query(sq): Query<SavedQuery>,
+    Query(sq): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     let person = db::staff::get(&state.pool, id)
         .await?
@@ -254,8 +266,15 @@ pub async fn show(
         has_account: person.has_account,
         create_login_href: (user.role == Role::Koordinator && person.active && !person.has_account)
             .then(|| format!("/brugere/ny?medarbejder={id}")),
-        can_edit: rights(&user, &person) != EditRights::None,
+        can_edit: rights(&user, &person) != EditRights::None && person.anonymised_at.is_none(),
         saved: sq.gemt.is_some(),
+        anonymise_href: (user.role == Role::Koordinator && person.anonymised_at.is_none())
+            .then(|| format!("/medarbejdere/{id}/anonymiser")),
+        anonymised_on: person
+            .anonymised_at
+            .map(|t| format::date_long(t.with_timezone(&chrono::Local).date_naive()))
+            .unwrap_or_default(),
+        just_anonymised: sq.anonymiseret.is_some(),
         history: history::entries(rows, FIELDS, code_label),
         person: StaffLine::from(&person),
         mobilities: mobilities.iter().map(MobilityLine::from).collect(),
@@ -509,6 +528,9 @@ async fn editable(
         .ok_or(AppError::NotFound)?;
     match rights(user, &person) {
         EditRights::None => Err(AppError::Forbidden),
+        _ if person.anonymised_at.is_some() => Err(AppError::BadRequest(
+            "Personen er anonymiseret, og oplysningerne kan ikke længere ændres.".into(),
+        )),
         r => Ok((person, r)),
     }
 }

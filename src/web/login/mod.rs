@@ -156,7 +156,12 @@ pub async fn submit(
         return Ok((status, render(&page)?).into_response());
     };
 
-    db::accounts::clear_failures(&state.pool, &f.email).await?;
+    db::accounts::clear_failures(
+        &state.pool,
+        &f.email,
+        state.config.retention.login_failures_days,
+    )
+    .await?;
     if mfa::needed(&state, &account) {
         return mfa::challenge(&state, &headers, account.id, &f.next).await;
     }
