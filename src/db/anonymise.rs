@@ -102,8 +102,11 @@ pub async fn anonymise(
          accounts_done AS (
              UPDATE accounts a SET email = t.new_email, password_hash = NULL,
                     invitation_token_hash = NULL, invitation_expires_at = NULL, active = false,
-                    special_categories = false, updated_at = now()
+                    special_categories = false, totp_secret = NULL, totp_enabled_at = NULL,
+                    totp_last_step = NULL, updated_at = now()
              FROM t WHERE a.id = t.account_id RETURNING a.id),
+         codes_done AS (
+             DELETE FROM recovery_codes WHERE account_id IN (SELECT account_id FROM t) RETURNING 1),
          sessions_done AS (
              DELETE FROM sessions WHERE account_id IN (SELECT account_id FROM t) RETURNING 1),
          feeds_done AS (
