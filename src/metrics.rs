@@ -26,6 +26,7 @@ pub enum Job {
     SessionCleanup,
     StaffImportCheck,
     StaffImport,
+    AccessLogCleanup,
 }
 
 impl Job {
@@ -34,6 +35,7 @@ impl Job {
             Job::SessionCleanup => "session_cleanup",
             Job::StaffImportCheck => "staff_import_check",
             Job::StaffImport => "staff_import",
+            Job::AccessLogCleanup => "access_log_cleanup",
         }
     }
 }

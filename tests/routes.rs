@@ -174,6 +174,24 @@ fn matrix(i: &Ids) -> Vec<Row> {
             303,
         ),
         ("/brugere", "/brugere".into(), 200, 403, 403, 303),
+        // Who saw whose data: the coordinator's only.
+        ("/adgangslog", "/adgangslog".into(), 200, 403, 403, 303),
+        (
+            "/adgangslog",
+            format!("/adgangslog?person={}", i.me),
+            200,
+            403,
+            403,
+            303,
+        ),
+        (
+            "/adgangslog.csv",
+            "/adgangslog.csv".into(),
+            200,
+            403,
+            403,
+            303,
+        ),
         ("/brugere/ny", "/brugere/ny".into(), 200, 403, 403, 303),
         (
             "/brugere/{id}",

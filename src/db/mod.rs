@@ -4,6 +4,7 @@
 //! that Udsyn builds on a machine with no database and no `.sqlx/` cache to keep in step; every
 //! query is exercised by the integration tests against a real PostgreSQL.
 
+pub mod access_log;
 pub mod accounts;
 pub mod audit;
 pub mod bm;

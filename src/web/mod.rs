@@ -1,6 +1,7 @@
 //! Pages: one file per area, each with its handlers, askama template structs and form types.
 
 pub mod about;
+pub mod access_log;
 pub mod accessibility;
 pub mod accounts;
 pub mod bm;

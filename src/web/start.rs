@@ -394,6 +394,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 ("/netvaerk".into(), "Netværksmøder"),
                 ("/oversigt".into(), "Årets mobiliteter"),
                 ("/skoler".into(), "Skolerne"),
+                ("/adgangslog".into(), "Adgangslog"),
             ];
         }
         Role::Skoleleder => {
