@@ -124,6 +124,16 @@ pub fn router(state: AppState) -> Router {
             get(web::staff::new_form).post(web::staff::create),
         )
         .route("/medarbejdere/{id}", get(web::staff::show))
+        .route(
+            "/medarbejdere/{id}/persondata",
+            get(web::personal_data::page),
+        )
+        .route(
+            "/medarbejdere/{id}/persondata.json",
+            get(web::personal_data::json),
+        )
+        .route("/mine-data", get(web::personal_data::mine))
+        .route("/mine-data.json", get(web::personal_data::mine_json))
         .route("/adgangslog", get(web::access_log::page))
         .route("/adgangslog.csv", get(web::access_log::csv))
         .route(

@@ -20,6 +20,7 @@ pub mod network;
 pub mod oidc;
 pub mod organisations;
 pub mod partners;
+pub mod personal_data;
 pub mod places;
 pub mod projects;
 pub mod rates;

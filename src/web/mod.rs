@@ -21,6 +21,7 @@ pub mod mobilities;
 pub mod network;
 pub mod overview;
 pub mod partners;
+pub mod personal_data;
 pub mod projects;
 pub mod rates;
 pub mod reports;

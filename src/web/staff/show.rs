@@ -38,6 +38,8 @@ struct ShowPage {
     history: Vec<history::Entry>,
     /// Who has seen the person's data: the coordinator only.
     access: Option<Vec<AccessLine>>,
+    /// The person's data (`/medarbejdere/{id}/persondata`): the coordinator, and the person.
+    personal_data_href: Option<String>,
 }
 
 pub async fn show(
@@ -83,6 +85,8 @@ pub async fn show(
         person: StaffLine::from(&person),
         mobilities: mobilities.iter().map(MobilityLine::from).collect(),
         access,
+        personal_data_href: (user.is_coordinator() || user.staff_id == Some(id))
+            .then(|| format!("/medarbejdere/{id}/persondata")),
     };
     Ok(render(&page)?.into_response())
 }
