@@ -8,6 +8,7 @@ mod common;
 use std::time::Duration;
 
 use axum::http::StatusCode;
+use common::process::{Served, client, set_cookie};
 use common::*;
 use udsyn::config::Config;
 use uuid::Uuid;
@@ -145,6 +146,13 @@ async fn the_log_filters_by_person_and_by_account_and_pages_back() {
     );
 
     let sofie_account = account_of(&app, MEDARBEJDER).await;
+    // Her account's page leads to what she has seen.
+    let account_page = coord.get(&format!("/brugere/{sofie_account}")).await;
+    assert!(
+        account_page
+            .links("/adgangslog?konto=")
+            .contains(&format!("/adgangslog?konto={sofie_account}"))
+    );
     let by_account = coord
         .get(&format!("/adgangslog?konto={sofie_account}"))
         .await;
@@ -413,5 +421,44 @@ async fn the_writer_writes_by_itself_within_a_second_and_what_is_left_when_udsyn
     assert_eq!(entries(&app).await, 0);
     app.state.access_log.close().await;
     assert_eq!(entries(&app).await, 1);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn serve_writes_the_views_still_in_memory_when_it_stops() {
+    let app = TestApp::demo().await;
+    let i = ids(&app).await;
+    // Written once a minute: the view below waits in memory until `serve` stops.
+    let mut served = Served::start(&app.database_url(), &[("ACCESS_LOG_FLUSH_MS", "60000")]).await;
+    let http = client();
+    let login = http
+        .post(format!("{}/login", served.base))
+        .form(&[("email", MEDARBEJDER), ("password", udsyn::demo::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let cookie = format!(
+        "udsyn_session={}",
+        set_cookie(&login, "udsyn_session").expect("a session cookie")
+    );
+    let report = http
+        .get(format!("{}/rapporter/{}", served.base, i.my_report))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 200);
+    assert_eq!(entries(&app).await, 0, "not yet written");
+    let status = served.stop_gracefully();
+    assert!(status.success(), "udsyn stopped cleanly: {status}");
+    let written: Vec<(String, String)> = sqlx::query_as("SELECT kind, route FROM access_log")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        written,
+        vec![("rapport".to_string(), "/rapporter/{id}".to_string())]
+    );
     app.finish().await;
 }
