@@ -21,9 +21,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::access_log::AccessLog;
 use crate::config::Config;
 use crate::error::{AppError, internal_error_page};
-use crate::metrics::Metrics;
+use crate::metrics::{Job, Metrics};
 use crate::{telemetry, web};
 
 #[derive(Clone)]
@@ -33,15 +34,40 @@ pub struct App {
     pub pool: PgPool,
     pub config: Config,
     pub metrics: Metrics,
+    /// Who saw whose data; written in the background (see `access_log`).
+    pub access_log: AccessLog,
 }
 
 impl AppState {
+    /// The state of a running Udsyn; starts the access log's writer, so it needs a Tokio runtime.
     pub fn new(pool: PgPool, config: Config) -> AppState {
+        let access_log = AccessLog::start(pool.clone(), config.access_log_flush);
         AppState(Arc::new(App {
             pool,
             config,
             metrics: Metrics::default(),
+            access_log,
         }))
+    }
+
+    /// The periodic clean-up: ends idle sessions and deletes access-log entries older than
+    /// `ACCESS_LOG_DAYS`. Each part is counted in `/metrics` and one failing does not stop the other.
+    pub async fn clean_up(&self) {
+        let idle = self.config.session_idle.as_secs_f64();
+        let max = self.config.session_max.as_secs_f64();
+        let sessions = crate::db::sessions::purge_idle(&self.pool, idle, max);
+        if let Err(e) = self.metrics.job(Job::SessionCleanup, sessions).await {
+            tracing::warn!(error = %e, "gamle sessioner kunne ikke ryddes op");
+        }
+        let days = self.config.access_log_days;
+        let log = crate::db::access_log::purge(&self.pool, days);
+        match self.metrics.job(Job::AccessLogCleanup, log).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(deleted = n, days, "gamle adgange slettet fra adgangsloggen")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "adgangsloggen kunne ikke ryddes op"),
+        }
     }
 }
 
@@ -115,6 +141,18 @@ pub fn router(state: AppState) -> Router {
             get(web::staff::new_form).post(web::staff::create),
         )
         .route("/medarbejdere/{id}", get(web::staff::show))
+        .route(
+            "/medarbejdere/{id}/persondata",
+            get(web::personal_data::page),
+        )
+        .route(
+            "/medarbejdere/{id}/persondata.json",
+            get(web::personal_data::json),
+        )
+        .route("/mine-data", get(web::personal_data::mine))
+        .route("/mine-data.json", get(web::personal_data::mine_json))
+        .route("/adgangslog", get(web::access_log::page))
+        .route("/adgangslog.csv", get(web::access_log::csv))
         .route(
             "/medarbejdere/{id}/rediger",
             get(web::staff::edit_form).post(web::staff::update),
@@ -316,6 +354,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             web::input::clean_text,
         ))
+        .layer(middleware::from_fn(crate::access_log::in_route))
         .layer(middleware::from_fn(same_origin_posts))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -53,6 +53,10 @@ pub struct Config {
     /// `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`: single sign-on with the
     /// municipality's identity provider (for instance Microsoft Entra ID), beside local accounts.
     pub oidc: Option<Oidc>,
+    /// `ACCESS_LOG_DAYS`: how long the access log keeps who saw a person's data.
+    pub access_log_days: i32,
+    /// `ACCESS_LOG_FLUSH_MS`: how often views gathered in memory are written to the access log.
+    pub access_log_flush: Duration,
     /// `RETENTION_*`: how long each kind of record is kept (see `crate::retention`).
     pub retention: Retention,
 }
@@ -144,6 +148,8 @@ impl Default for Config {
             metrics_allow: AllowList::loopback(),
             oidc: None,
             retention: Retention::default(),
+            access_log_days: 180,
+            access_log_flush: Duration::from_millis(1000),
         }
     }
 }
@@ -208,6 +214,10 @@ impl Config {
         Ok(Config {
             oidc,
             retention,
+            access_log_days: parse_num("ACCESS_LOG_DAYS", 180)?.clamp(1, 3650) as i32,
+            access_log_flush: Duration::from_millis(
+                parse_num("ACCESS_LOG_FLUSH_MS", 1000)?.clamp(10, 60_000),
+            ),
             bind: match var("BIND") {
                 None => d.bind,
                 Some(v) => v.parse().map_err(|_| {

@@ -1,6 +1,7 @@
 //! Udsyn: the web application in which a municipal school administration runs its Erasmus+ KA120
 //! school consortium — member schools, their staff, partners abroad, mobilities, goals and reports.
 
+pub mod access_log;
 pub mod app;
 pub mod auth;
 pub mod backup;

@@ -202,10 +202,13 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     println!("\nUdsyn kører på http://{addr}  (stop med Ctrl-C)");
     tracing::info!(%addr, database = %server.database, "Udsyn er startet");
     // The peer address is kept for /metrics, which answers only addresses in METRICS_ALLOW.
-    let service = app::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let service = app::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // The last requests have been answered: what they saw goes into the access log before the
+    // pool closes.
+    state.access_log.close().await;
     pool.close().await;
     stop_if_private(&server).await;
     tracing::info!("Udsyn er stoppet");
@@ -219,18 +222,14 @@ async fn stop_if_private(server: &db::Server) {
     }
 }
 
-/// Ends idle and too old sessions every ten minutes, so the table does not grow without bound.
+/// Ends idle and too old sessions and deletes access-log entries past `ACCESS_LOG_DAYS` every ten
+/// minutes, so neither table grows without bound.
 fn spawn_session_cleanup(state: app::AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            let idle = state.config.session_idle.as_secs_f64();
-            let max = state.config.session_max.as_secs_f64();
-            let purge = db::sessions::purge_idle(&state.pool, idle, max);
-            if let Err(e) = state.metrics.job(Job::SessionCleanup, purge).await {
-                tracing::warn!(error = %e, "gamle sessioner kunne ikke ryddes op");
-            }
+            state.clean_up().await;
         }
     });
 }

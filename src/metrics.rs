@@ -27,6 +27,7 @@ pub enum Job {
     StaffImportCheck,
     StaffImport,
     Retention,
+    AccessLogCleanup,
 }
 
 impl Job {
@@ -36,6 +37,7 @@ impl Job {
             Job::StaffImportCheck => "staff_import_check",
             Job::StaffImport => "staff_import",
             Job::Retention => "retention",
+            Job::AccessLogCleanup => "access_log_cleanup",
         }
     }
 }

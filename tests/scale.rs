@@ -63,6 +63,9 @@ async fn every_key_page_keeps_to_its_sql_statement_budget() {
     let project = app
         .id_of("SELECT id FROM projects ORDER BY call_year DESC LIMIT 1")
         .await;
+    let person = app
+        .id_of("SELECT id FROM staff WHERE email = 'medarbejder@demo.udsyn.dk'")
+        .await;
     let pages: Vec<(&str, String)> = vec![
         ("koordinator", "/".into()),
         ("skoleleder", "/".into()),
@@ -85,6 +88,11 @@ async fn every_key_page_keeps_to_its_sql_statement_budget() {
         ("koordinator", "/medarbejdere".into()),
         ("koordinator", "/partnere".into()),
         ("koordinator", format!("/projekter/{project}")),
+        ("koordinator", format!("/medarbejdere/{person}")),
+        ("koordinator", format!("/medarbejdere/{person}/persondata")),
+        ("medarbejder", "/mine-data".into()),
+        ("koordinator", "/adgangslog".into()),
+        ("koordinator", format!("/adgangslog?person={person}")),
     ];
     let mut over = Vec::new();
     for (role, path) in &pages {

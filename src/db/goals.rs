@@ -357,13 +357,16 @@ pub struct ExportRow {
     pub note: String,
     pub entered_by: Option<String>,
     pub entered_at: DateTime<Utc>,
+    /// The person who entered it, when their account is someone in the registry.
+    pub entered_by_staff: Option<Uuid>,
 }
 
 /// Every measurement, for the CSV and XLSX export.
 pub async fn export(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<ExportRow>> {
     sqlx::query_as(
         "SELECT g.number AS goal, i.name AS indicator, i.unit, o.name AS school, m.period,
-                m.value::float8 AS value, m.level, m.note, coalesce(s.name, a.email) AS entered_by, m.entered_at
+                m.value::float8 AS value, m.level, m.note, coalesce(s.name, a.email) AS entered_by, m.entered_at,
+                s.id AS entered_by_staff
          FROM measurements m JOIN indicators i ON i.id = m.indicator_id JOIN goals g ON g.id = i.goal_id
          LEFT JOIN organisations o ON o.id = m.organisation_id
          LEFT JOIN accounts a ON a.id = m.entered_by LEFT JOIN staff s ON s.id = a.staff_id

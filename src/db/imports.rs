@@ -216,6 +216,8 @@ pub struct Row {
     pub school: String,
     pub problems: Vec<String>,
     pub is_update: bool,
+    /// The person in the registry the row matched by e-mail.
+    pub existing_id: Option<Uuid>,
 }
 
 /// Rows with problems (`problems = true`) or valid rows, in file order.
@@ -226,7 +228,8 @@ pub async fn rows(
     limit: i64,
 ) -> sqlx::Result<Vec<Row>> {
     sqlx::query_as(
-        "SELECT line_no, name, email, job_role, school, problems, existing_id IS NOT NULL AS is_update
+        "SELECT line_no, name, email, job_role, school, problems, existing_id IS NOT NULL AS is_update,
+                existing_id
          FROM import_rows WHERE job_id = $1 AND (cardinality(problems) > 0) = $2
          ORDER BY line_no LIMIT $3",
     )

@@ -4,6 +4,7 @@
 //! that Udsyn builds on a machine with no database and no `.sqlx/` cache to keep in step; every
 //! query is exercised by the integration tests against a real PostgreSQL.
 
+pub mod access_log;
 pub mod accounts;
 pub mod anonymise;
 pub mod audit;
@@ -21,6 +22,7 @@ pub mod network;
 pub mod oidc;
 pub mod organisations;
 pub mod partners;
+pub mod personal_data;
 pub mod places;
 pub mod projects;
 pub mod rates;

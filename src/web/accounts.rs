@@ -301,6 +301,8 @@ struct ShowPage {
     history: Vec<(String, String, String)>,
     /// What was just done to the right to special categories ("givet", "frataget").
     special_done: &'static str,
+    /// What this account has seen of people's data.
+    access_href: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -323,6 +325,7 @@ pub async fn show(
     let page = ShowPage {
         layout: Layout::new(a.name.as_deref().unwrap_or(&a.email), "brugere", &user),
         invitation_possible: a.active,
+        access_href: format!("/adgangslog?konto={}", a.id),
         special_done: match q.saerlige.as_str() {
             "givet" => "givet",
             "frataget" => "frataget",

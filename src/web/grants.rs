@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::forms::{RawForm, check_csrf};
 use super::{FormErrors, Id, Layout, render};
+use crate::access_log::Kind;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::{self, audit};
@@ -133,6 +134,16 @@ pub async fn section(
                 _ => String::new(),
             },
         });
+    }
+    if user.special_categories {
+        state
+            .access_log
+            .record(
+                user,
+                Kind::FewerOpportunities,
+                people.iter().map(|p| p.staff_id),
+            )
+            .await;
     }
     Ok(Some(Section {
         without_inclusion: !user.special_categories,
@@ -294,8 +305,9 @@ pub async fn form(
     let m = context(&state, &user, id).await?;
     let (km, blended) = db::grants::mobility_inputs(&state.pool, id).await?;
     let errors = FormErrors::default();
-    let rows = db::grants::inputs(&state.pool, id)
-        .await?
+    let inputs = db::grants::inputs(&state.pool, id).await?;
+    let people: Vec<Uuid> = inputs.iter().map(|r| r.staff_id).collect();
+    let rows = inputs
         .into_iter()
         .map(|r| {
             let text = |f: &str| match f {
@@ -328,6 +340,12 @@ pub async fn form(
         })
         .collect();
     let gc = great_circle(&state, id).await?;
+    if user.special_categories {
+        state
+            .access_log
+            .record(&user, Kind::FewerOpportunities, people)
+            .await;
+    }
     Ok(render(&page(
         &user,
         &m,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::forms::{SelectOption, check_csrf, school_options};
 use super::{DaForm, FormErrors, Id, Layout, render};
+use crate::access_log::Kind;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::{self, imports};
@@ -343,6 +344,14 @@ pub async fn report(
 ) -> Result<Response, AppError> {
     let job = job_for(&state, &user, id).await?;
     let rows = imports::rows(&state.pool, id, true, i64::MAX).await?;
+    state
+        .access_log
+        .record(
+            &user,
+            Kind::Export,
+            rows.iter().filter_map(|r| r.existing_id),
+        )
+        .await;
     let name = format!("fejlrapport-{}.csv", job.created_at.format("%Y-%m-%d"));
     super::download::csv(
         &name,

@@ -1,6 +1,7 @@
 //! Pages: one file per area, each with its handlers, askama template structs and form types.
 
 pub mod about;
+pub mod access_log;
 pub mod accessibility;
 pub mod accounts;
 pub mod anonymise;
@@ -22,6 +23,7 @@ pub mod my_account;
 pub mod network;
 pub mod overview;
 pub mod partners;
+pub mod personal_data;
 pub mod projects;
 pub mod rates;
 pub mod reports;

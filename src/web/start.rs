@@ -394,6 +394,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 ("/netvaerk".into(), "Netværksmøder"),
                 ("/oversigt".into(), "Årets mobiliteter"),
                 ("/skoler".into(), "Skolerne"),
+                ("/adgangslog".into(), "Adgangslog"),
+                ("/mine-data".into(), "Mine data"),
             ];
         }
         Role::Skoleleder => {
@@ -415,6 +417,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
                 ("/netvaerk".into(), "Netværksmøder"),
                 (format!("/skoler/{school}"), "Skolens side"),
                 ("/medarbejdere".into(), "Skolens medarbejdere"),
+                ("/mine-data".into(), "Mine data"),
             ];
         }
         Role::Medarbejder => {
@@ -451,6 +454,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
             desk.past = past.into_iter().map(MobilityLine::from).collect();
             desk.featured = super::reports::featured(&state).await?;
             desk.is_staff = true;
+            desk.links = vec![("/mine-data".into(), "Mine data")];
         }
     }
     Ok(render(&desk)?.into_response())

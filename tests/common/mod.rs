@@ -23,6 +23,8 @@ use udsyn::db;
 pub struct TestApp {
     pub pool: PgPool,
     pub router: Router,
+    /// The router's state: its access log (`state.access_log.flush()`) and clean-up.
+    pub state: AppState,
     pub config: Config,
     server: db::Server,
     pub database: String,
@@ -43,10 +45,12 @@ impl TestApp {
             .await
             .expect("test database");
         db::migrate(&pool).await.expect("migrations");
-        let router = router(AppState::new(pool.clone(), config.clone()));
+        let state = AppState::new(pool.clone(), config.clone());
+        let router = router(state.clone());
         TestApp {
             pool,
             router,
+            state,
             config,
             server,
             database,

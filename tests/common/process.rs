@@ -59,6 +59,26 @@ impl Served {
     }
 }
 
+impl Served {
+    /// Stops it as systemd does, with SIGTERM, and waits until it has stopped by itself.
+    pub fn stop_gracefully(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "SIGTERM to udsyn {pid}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("udsyn's exit status") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "udsyn did not stop within 30 s of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();

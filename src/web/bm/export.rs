@@ -7,6 +7,7 @@ use axum::response::Response;
 use chrono::Local;
 
 use super::{context, file_stem};
+use crate::access_log::Kind;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
@@ -31,6 +32,11 @@ async fn prepare(
     let people = db::bm::participants(&mut tx, &project).await?;
     let (_, columns) = db::bm::columns(&mut *tx, project.call_year).await?;
     tx.commit().await?;
+    // The file names every participant, with whether they have fewer opportunities.
+    state
+        .access_log
+        .record(user, Kind::Export, people.iter().map(|p| p.staff_id))
+        .await;
     Ok((project, columns, people))
 }
 

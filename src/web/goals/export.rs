@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Local;
 
+use crate::access_log::Kind;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db;
@@ -54,6 +55,17 @@ pub async fn export(
 ) -> Result<Response, AppError> {
     user.require_coordinator()?;
     let rows = db::goals::export(&state.pool).await?;
+    if matches!(file.as_str(), "maalinger.csv" | "maalinger.xlsx") {
+        // The file names who entered each measurement.
+        state
+            .access_log
+            .record(
+                &user,
+                Kind::Export,
+                rows.iter().filter_map(|r| r.entered_by_staff),
+            )
+            .await;
+    }
     let date = Local::now().date_naive().format("%Y-%m-%d");
     match file.as_str() {
         "maalinger.csv" => crate::web::download::csv(

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::report::settle;
 use super::{Choice, choices, due_date};
+use crate::access_log::Kind;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::{self, audit};
@@ -90,6 +91,10 @@ pub async fn follow_up_form(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     let (r, due) = follow_up_context(&state, &user, id).await?;
+    state
+        .access_log
+        .record(&user, Kind::FollowUp, [r.staff_id])
+        .await;
     Ok(render(&follow_up_page(
         &user,
         r,

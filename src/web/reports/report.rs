@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Choice, Tags, choices, due_date, read_tags, tag_labels, tags};
+use crate::access_log::Kind;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::{self, audit};
@@ -185,6 +186,12 @@ pub async fn report_page(
         && r.status == "indsendt"
     {
         return Ok(Redirect::to(&format!("/rapporter/{}", r.id)).into_response());
+    }
+    if existing.is_some() {
+        state
+            .access_log
+            .record(&user, Kind::Report, [person.staff_id])
+            .await;
     }
     let f = existing
         .as_ref()
@@ -397,6 +404,11 @@ pub async fn show(
     let due = r
         .submitted_at
         .map(|s| due_date(s, state.config.follow_up_months));
+    let log = &state.access_log;
+    log.record(&user, Kind::Report, [r.staff_id]).await;
+    if follow_up.is_some() {
+        log.record(&user, Kind::FollowUp, [r.staff_id]).await;
+    }
     let page = ReportView {
         layout: Layout::new(
             &format!("{}s rapport fra {}", r.author, m.partner_name),

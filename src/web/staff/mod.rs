@@ -8,14 +8,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
+mod show;
+
+pub use show::show;
+
 use super::forms::{SelectOption, check_csrf, options, school_options, ticked};
-use super::history;
 use super::list::{PER_PAGE, Pager, Params, SortHeader, like_pattern, page_number, sort_headers};
-use super::start::MobilityLine;
 use super::{DaForm, FormErrors, Id, Layout, render};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::db::{self, audit, mobilities::Scope};
+use crate::db::{self, audit};
 use crate::domain::{JobRole, Role, format, kinds::label_or_code, validate};
 use crate::error::AppError;
 
@@ -174,7 +176,7 @@ pub async fn list(
     Ok(render(&page_view)?.into_response())
 }
 
-const FIELDS: &[(&str, &str)] = &[
+pub(super) const FIELDS: &[(&str, &str)] = &[
     ("name", "Navn"),
     ("email", "E-mail"),
     ("job_role", "Stilling"),
@@ -183,46 +185,16 @@ const FIELDS: &[(&str, &str)] = &[
     ("left_on", "Fratrådt"),
 ];
 
-fn code_label(field: &str, code: &str) -> Option<&'static str> {
+pub(super) fn code_label(field: &str, code: &str) -> Option<&'static str> {
     match field {
         "job_role" => JobRole::from_code(code).map(JobRole::label),
         _ => None,
     }
 }
 
-#[derive(Template)]
-#[template(path = "staff/show.html")]
-struct ShowPage {
-    layout: Layout,
-    id: Uuid,
-    person: StaffLine,
-    school_href: String,
-    left_on: String,
-    has_account: bool,
-    /// For the coordinator, when the person is active and has no login yet.
-    create_login_href: Option<String>,
-    mobilities: Vec<MobilityLine>,
-    can_edit: bool,
-    saved: bool,
-    /// For the coordinator, while the person is not anonymised: the confirmation page.
-    anonymise_href: Option<String>,
-    anonymised_on: String,
-    just_anonymised: bool,
-    history: Vec<history::Entry>,
-}
-
-/// `?gemt=1` after a save, `?anonymiseret=1` after an anonymisation.
-#[derive(Deserialize, Default)]
-pub struct ShowQuery {
-    #[serde(default)]
-    gemt: Option<String>,
-    #[serde(default)]
-    anonymiseret: Option<String>,
-}
-
 /// Who may change a person's record, and how much.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum EditRights {
+pub(super) enum EditRights {
     /// The coordinator: everything, including moving the person to another school.
     All,
     /// Their school leader: everything but the school.
@@ -232,7 +204,7 @@ enum EditRights {
     None,
 }
 
-fn rights(user: &CurrentUser, person: &db::staff::Person) -> EditRights {
+pub(super) fn rights(user: &CurrentUser, person: &db::staff::Person) -> EditRights {
     match user.role {
         Role::Koordinator => EditRights::All,
         Role::Skoleleder if user.organisation_id == Some(person.organisation_id) => {
@@ -241,45 +213,6 @@ fn rights(user: &CurrentUser, person: &db::staff::Person) -> EditRights {
         _ if user.staff_id == Some(person.id) => EditRights::Own,
         _ => EditRights::None,
     }
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Id(id): Id,
-    Query(sq): Query<ShowQuery>,
-) -> Result<Response, AppError> {
-    let person = db::staff::get(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !user.can_see_person(person.id, person.organisation_id) {
-        return Err(AppError::Forbidden);
-    }
-    let mobilities =
-        db::mobilities::summaries(&state.pool, Scope::Person(person.id), None, 50).await?;
-    let rows = audit::history(&state.pool, "staff", &id.to_string()).await?;
-    let page = ShowPage {
-        layout: Layout::new(&person.name, "medarbejdere", &user),
-        id,
-        school_href: format!("/skoler/{}", person.organisation_id),
-        left_on: person.left_on.map(format::date_long).unwrap_or_default(),
-        has_account: person.has_account,
-        create_login_href: (user.role == Role::Koordinator && person.active && !person.has_account)
-            .then(|| format!("/brugere/ny?medarbejder={id}")),
-        can_edit: rights(&user, &person) != EditRights::None && person.anonymised_at.is_none(),
-        saved: sq.gemt.is_some(),
-        anonymise_href: (user.role == Role::Koordinator && person.anonymised_at.is_none())
-            .then(|| format!("/medarbejdere/{id}/anonymiser")),
-        anonymised_on: person
-            .anonymised_at
-            .map(|t| format::date_long(t.with_timezone(&chrono::Local).date_naive()))
-            .unwrap_or_default(),
-        just_anonymised: sq.anonymiseret.is_some(),
-        history: history::entries(rows, FIELDS, code_label),
-        person: StaffLine::from(&person),
-        mobilities: mobilities.iter().map(MobilityLine::from).collect(),
-    };
-    Ok(render(&page)?.into_response())
 }
 
 #[derive(Deserialize, Default, Clone)]
