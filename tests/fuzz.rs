@@ -220,22 +220,35 @@ async fn ten_thousand_malformed_requests_never_get_a_server_error() {
     let started = std::time::Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     let shots = std::sync::Arc::new(shots);
-    for w in 0..WORKERS {
-        let shots = shots.clone();
+    // Every worker's sessions first: once a worker runs, its coordinator's shots may end other
+    // sessions ("log out everywhere else") or mark people as left.
+    let mut sessions = Vec::new();
+    for _ in 0..WORKERS {
         // One client per role, each with its own session and form token.
         let mut clients = Vec::new();
         for who in Who::ALL {
-            let mut c = match who.email() {
-                Some(email) => app.login_as(email).await,
-                None => app.client(),
+            let Some(email) = who.email() else {
+                clients.push((who, app.client(), String::new()));
+                continue;
             };
-            let token = if who == Who::Anonym {
-                String::new()
-            } else {
-                c.get("/").await.csrf()
+            let mut tries = Vec::new();
+            let (c, token) = loop {
+                let mut c = app.login_as(email).await;
+                let desk = c.get("/").await;
+                if desk.body.contains("name=\"csrf\"") {
+                    let token = desk.csrf();
+                    break (c, token);
+                }
+                tries.push(format!("{} {} {}", desk.status, desk.location(), desk.h1()));
+                assert!(tries.len() < 3, "{who:?} could not log in: {tries:?}");
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             };
             clients.push((who, c, token));
         }
+        sessions.push(clients);
+    }
+    for (w, mut clients) in sessions.into_iter().enumerate() {
+        let shots = shots.clone();
         workers.spawn(async move {
             let mut statuses = std::collections::BTreeMap::<(&str, u16), usize>::new();
             let mut failures = Vec::new();

@@ -42,7 +42,7 @@ function totp(key, seconds) {
   return String(n % 1_000_000).padStart(6, '0');
 }
 
-test('15. a coordinator sets up her second factor at the first login, and ends a session elsewhere',
+test('16. a coordinator sets up her second factor at the first login, and ends a session elsewhere',
   journey(async (t, checkPage) => {
     sql(running.app, `INSERT INTO accounts (email, role, password_hash)
       SELECT '${ANNE}', 'koordinator', password_hash FROM accounts WHERE email = '${USERS.koordinator.email}'`);

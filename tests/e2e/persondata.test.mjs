@@ -16,7 +16,7 @@ const { loggedIn, logout } = useApp();
 
 const SOFIE = 'Sofie Bækgaard';
 
-test('15. the coordinator sees who has looked at a teacher\'s data and what Udsyn holds, and the teacher downloads her own',
+test('17. the coordinator sees who has looked at a teacher\'s data and what Udsyn holds, and the teacher downloads her own',
   journey(async (t, checkPage) => {
     // --- The coordinator finds Sofie ------------------------------------------------------------
     let page = await loggedIn(USERS.koordinator);
