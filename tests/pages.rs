@@ -81,18 +81,23 @@ async fn unknown_and_malformed_ids_are_404_not_500() {
 async fn bad_form_bodies_get_danish_4xx_pages() {
     let app = TestApp::demo().await;
     let mut c = app.client();
-    // Invalid UTF-8, encoded and raw: read as replacement characters, answered as a failed login.
+    // Invalid UTF-8, encoded and raw: refused at the door, before anything is read or saved.
     for body in [
         b"email=%FF%FE&password=x".to_vec(),
         b"email=\xff\xfe&password=x".to_vec(),
     ] {
         let r = c.post_raw("/login", body).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(
             r.body
-                .contains("E-mailadressen eller adgangskoden er forkert.")
+                .contains("ikke er gyldig tekst (UTF-8). Intet er gemt.")
         );
     }
+    assert_eq!(
+        app.count("SELECT count(*) FROM login_failures").await,
+        0,
+        "not even a failed login is recorded"
+    );
     // Not a form at all.
     let req = Request::post("/login")
         .header("content-type", "application/json")
