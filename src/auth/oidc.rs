@@ -11,9 +11,21 @@ use std::time::Duration;
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse, reqwest,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
+    RequestTokenError, Scope, TokenResponse, reqwest,
 };
+
+/// The client as discovery makes it: an authorization endpoint, a token endpoint if the
+/// provider names one, and the user-info endpoint likewise.
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
 
 use crate::config::Oidc;
 
@@ -58,25 +70,26 @@ fn http() -> &'static reqwest::Client {
     })
 }
 
-async fn discover(cfg: &Oidc) -> Result<CoreProviderMetadata, OidcError> {
+/// Udsyn's client at the provider, from its discovery document and keys.
+async fn client(cfg: &Oidc) -> Result<Client, OidcError> {
     let issuer = IssuerUrl::new(cfg.issuer.clone())
         .map_err(|e| OidcError::Unreachable(format!("OIDC_ISSUER: {e}")))?;
-    CoreProviderMetadata::discover_async(issuer, http())
+    let meta = CoreProviderMetadata::discover_async(issuer, http())
         .await
-        .map_err(|e| OidcError::Unreachable(error_chain(&e)))
-}
-
-/// The sign-on's first step: the provider's authorization address for this browser.
-pub async fn begin(cfg: &Oidc) -> Result<Begun, OidcError> {
-    let meta = discover(cfg).await?;
+        .map_err(|e| OidcError::Unreachable(error_chain(&e)))?;
     let redirect = RedirectUrl::new(cfg.redirect_url.clone())
         .map_err(|e| OidcError::Unreachable(format!("PUBLIC_URL: {e}")))?;
-    let client = CoreClient::from_provider_metadata(
+    Ok(CoreClient::from_provider_metadata(
         meta,
         ClientId::new(cfg.client_id.clone()),
         Some(ClientSecret::new(cfg.client_secret.clone())),
     )
-    .set_redirect_uri(redirect);
+    .set_redirect_uri(redirect))
+}
+
+/// The sign-on's first step: the provider's authorization address for this browser.
+pub async fn begin(cfg: &Oidc) -> Result<Begun, OidcError> {
+    let client = client(cfg).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
         .authorize_url(
@@ -102,15 +115,7 @@ pub async fn finish(
     pkce_verifier: String,
     nonce: String,
 ) -> Result<Identity, OidcError> {
-    let meta = discover(cfg).await?;
-    let redirect = RedirectUrl::new(cfg.redirect_url.clone())
-        .map_err(|e| OidcError::Unreachable(format!("PUBLIC_URL: {e}")))?;
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(cfg.client_id.clone()),
-        Some(ClientSecret::new(cfg.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect);
+    let client = client(cfg).await?;
     let token = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| OidcError::Unreachable(e.to_string()))?

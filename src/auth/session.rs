@@ -55,6 +55,16 @@ pub fn secure(mode: CookieSecure, public_url: Option<&str>, headers: &HeaderMap)
     }
 }
 
+/// A short-lived cookie of a login under way (a sign-on begun, a second factor awaited): only
+/// sent to `path`, gone after `max_age` seconds; an empty `value` with 0 removes it.
+pub fn step_cookie(name: &str, value: &str, path: &str, max_age: u32, secure: bool) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Max-Age={max_age}; Path={path}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    ))
+    .expect("token is URL-safe base64")
+}
+
 pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
     let s = format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",

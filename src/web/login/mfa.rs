@@ -267,11 +267,7 @@ fn cookie(state: &AppState, headers: &HeaderMap, value: &str, max_age: u32) -> H
         state.config.public_url.as_deref(),
         headers,
     );
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Max-Age={max_age}; Path=/login/kode; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
-    ))
-    .expect("token is URL-safe base64")
+    session::step_cookie(COOKIE, value, "/login/kode", max_age, secure)
 }
 
 fn cookie_gone(state: &AppState, headers: &HeaderMap) -> HeaderValue {

@@ -172,9 +172,5 @@ fn cookie(state: &AppState, headers: &HeaderMap, value: &str, max_age: u32) -> H
         state.config.public_url.as_deref(),
         headers,
     );
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Max-Age={max_age}; Path=/login/oidc; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
-    ))
-    .expect("token is URL-safe base64")
+    session::step_cookie(COOKIE, value, "/login/oidc", max_age, secure)
 }
