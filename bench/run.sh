@@ -64,7 +64,7 @@ measure() { # label cookie url
   local status bytes sql
   status=$(awk 'NR==1{print $2}' "$headers")
   bytes=$(wc -c <"$body")
-  sql=$(grep -i '^server-timing' "$headers" | sed -n 's/.*desc="\([0-9]*\) SQL".*/\1/p')
+  sql=$(grep -i '^server-timing' "$headers" | sed -n 's/.*desc="\([0-9]*\) SQL".*/\1/p' || true)
   sql=${sql:--}
   local w="$WORK/wrk"
   wrk -t2 -c"$CLIENTS" -d"${SECONDS_PER_PAGE}s" --latency ${cookie:+-H "Cookie: $cookie"} "$url" >"$w" 2>&1 || true
